@@ -1,0 +1,91 @@
+//! The registry of diagnostic codes.
+//!
+//! A code names one kind of problem for good: it is never reused for another
+//! meaning, and `docs/errors.md` documents each one. Input codes also carry a
+//! short reason name that reports count rejected records under.
+
+/// One entry of the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// The stable code, such as `LV0101`.
+    pub code: &'static str,
+    /// A snake-case name, used as the rejection reason in reports.
+    pub name: &'static str,
+    /// What the code means, in one line.
+    pub summary: &'static str,
+}
+
+macro_rules! registry {
+    ($($konst:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $konst: Code = Code { code: $code, name: $name, summary: $summary };
+        )*
+
+        /// Every code, in order.
+        pub const ALL: &[Code] = &[$($konst),*];
+    };
+}
+
+registry! {
+    SYNTAX = "LV0101", "syntax", "the rule file does not follow the grammar";
+    BAD_STRING = "LV0102", "bad_string", "a string literal has an unknown escape";
+    BAD_NUMBER = "LV0103", "bad_number", "a number literal is out of range";
+    TOO_DEEP = "LV0104", "too_deep", "expressions are nested too deeply";
+
+    UNKNOWN_FIELD = "LV0201", "unknown_field", "a rule names a field events do not have";
+    UNKNOWN_CATEGORY = "LV0202", "unknown_category", "a rule names an unknown category";
+    UNKNOWN_SEVERITY = "LV0203", "unknown_severity", "a rule names an unknown severity";
+    DUPLICATE_RULE = "LV0204", "duplicate_rule", "two rules share a name";
+    MISSING_CLAUSE = "LV0205", "missing_clause", "a rule lacks a required clause";
+    DUPLICATE_CLAUSE = "LV0206", "duplicate_clause", "a rule gives the same clause twice";
+    TYPE_MISMATCH = "LV0207", "type_mismatch", "a value is compared with one of another type";
+    UNKNOWN_PLACEHOLDER =
+        "LV0208", "unknown_placeholder", "an explanation names a value the rule lacks";
+    UNKNOWN_ZONE = "LV0209", "unknown_zone", "a time zone is not an IANA zone name";
+    UNKNOWN_VALUE = "LV0210", "unknown_value", "a literal can never equal the field";
+    UNKNOWN_FUNCTION = "LV0211", "unknown_function", "an aggregate or function is unknown";
+    DUPLICATE_KEY = "LV0212", "duplicate_key", "a group key is listed twice";
+
+    INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
+    MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";
+    WRONG_TYPE = "LV0303", "wrong_type", "a field has the wrong type";
+    BAD_TIME = "LV0304", "bad_time", "a timestamp cannot be read";
+    BAD_IP = "LV0305", "bad_ip", "an address is not an IP address";
+    INVALID_UTF8 = "LV0306", "invalid_utf8", "a record is not valid UTF-8";
+    LINE_TOO_LONG = "LV0307", "line_too_long", "a record is longer than the limit";
+    NOT_AN_OBJECT = "LV0308", "not_an_object", "a record is not a JSON object";
+    UNSUPPORTED_RESOURCE =
+        "LV0309", "unsupported_resource", "a FHIR resource is not an AuditEvent";
+    BAD_OUTCOME = "LV0310", "bad_outcome", "an outcome is not success, failure or denied";
+
+    BAD_PERIOD = "LV0401", "bad_period", "a period is not a month written YYYY-MM";
+    BAD_ZONE = "LV0402", "bad_zone", "a time zone option is not an IANA zone name";
+    READ_FAILED = "LV0403", "read_failed", "a file cannot be read";
+    BAD_FORMAT = "LV0404", "bad_format", "an input format name is unknown";
+}
+
+/// Looks a code up by its text, such as `LV0201`.
+pub fn lookup(code: &str) -> Option<Code> {
+    ALL.iter().copied().find(|entry| entry.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes: BTreeSet<_> = ALL.iter().map(|c| c.code).collect();
+        let names: BTreeSet<_> = ALL.iter().map(|c| c.name).collect();
+        assert_eq!(codes.len(), ALL.len());
+        assert_eq!(names.len(), ALL.len());
+    }
+
+    #[test]
+    fn lookup_finds_a_code() {
+        assert_eq!(lookup("LV0304").map(|c| c.name), Some("bad_time"));
+        assert_eq!(lookup("LV9999"), None);
+    }
+}
