@@ -1,7 +1,9 @@
 //! Loggvakt: a rules engine for following up access to health records.
 
+pub mod ast;
 pub mod codes;
 pub mod diagnostic;
 pub mod event;
+pub mod parse;
 pub mod read;
 pub mod time;

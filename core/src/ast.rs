@@ -1,0 +1,197 @@
+//! The syntax tree of a rule file, as written.
+//!
+//! Parsing builds it; checking reads it. Every node keeps the byte range it
+//! came from so diagnostics can point at it.
+
+/// A byte range in the rule file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Range {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub range: Range,
+}
+
+/// A parsed rule file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct File {
+    /// `zone "…"` declarations, in order.
+    pub zones: Vec<Spanned<String>>,
+    /// The rules, in order.
+    pub rules: Vec<Rule>,
+}
+
+/// One `rule NAME { … }` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// The rule's name.
+    pub name: Spanned<String>,
+    /// Its clauses, in the order written.
+    pub clauses: Vec<Spanned<Clause>>,
+    /// The whole block.
+    pub range: Range,
+}
+
+/// A clause of a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `title "…"`
+    Title(String),
+    /// `description "…"`
+    Description(String),
+    /// `category NAME`
+    Category(Spanned<String>),
+    /// `severity NAME`
+    Severity(Spanned<String>),
+    /// `where EXPR`
+    Where(Expr),
+    /// `group by KEYS [per CALENDAR]`
+    GroupBy(GroupBy),
+    /// `alert when EXPR`
+    Alert(Expr),
+    /// `explain "…"`
+    Explain(Spanned<String>),
+}
+
+impl Clause {
+    /// The clause's keyword, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Clause::Title(_) => "title",
+            Clause::Description(_) => "description",
+            Clause::Category(_) => "category",
+            Clause::Severity(_) => "severity",
+            Clause::Where(_) => "where",
+            Clause::GroupBy(_) => "group by",
+            Clause::Alert(_) => "alert",
+            Clause::Explain(_) => "explain",
+        }
+    }
+}
+
+/// `group by KEYS [per CALENDAR]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupBy {
+    /// The key paths.
+    pub keys: Vec<Spanned<Vec<String>>>,
+    /// `day`, `week` or `month`, when given.
+    pub per: Option<Spanned<String>>,
+}
+
+/// An expression node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub range: Range,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// A constant.
+    Literal(Literal),
+    /// A field or dotted name.
+    Path(Vec<String>),
+    /// A function or aggregate call.
+    Call(Spanned<String>, Vec<Expr>),
+    /// A set of literals.
+    Set(Vec<Spanned<Literal>>),
+    /// A prefix operator.
+    Unary(UnaryOp, Box<Expr>),
+    /// An infix operator.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+}
+
+/// A constant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `"text"`
+    Text(String),
+    /// `12` or `1.5`
+    Number(f64),
+    /// `true` or `false`
+    Bool(bool),
+    /// `null`
+    Null,
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Infix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+
+    /// Whether the operator compares two values.
+    pub fn is_comparison(self) -> bool {
+        use BinaryOp as B;
+        matches!(self, B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge)
+    }
+}

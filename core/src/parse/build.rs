@@ -1,0 +1,368 @@
+//! Pest pairs to syntax tree.
+
+use super::{MAX_OPERATORS, Rule};
+use crate::ast::{
+    BinaryOp, Clause, Expr, ExprKind, File, GroupBy, Literal, Range, Rule as RuleDecl, Spanned,
+    UnaryOp,
+};
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Span};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+/// What a grammar rule is, for lowering. Every `Rule` is listed by name so
+/// a change to the grammar breaks this match, not a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Zone,
+    RuleDecl,
+    Clause,
+    Expr,
+    Prefix(UnaryOp),
+    Infix(BinaryOp),
+    Call,
+    Set,
+    Path,
+    Literal,
+    Name,
+    Inner,
+}
+
+fn node(rule: Rule) -> Node {
+    use BinaryOp as B;
+    match rule {
+        Rule::zone_decl => Node::Zone,
+        Rule::rule_decl => Node::RuleDecl,
+        Rule::title
+        | Rule::description
+        | Rule::category
+        | Rule::severity
+        | Rule::where_clause
+        | Rule::group_clause
+        | Rule::alert_clause
+        | Rule::explain_clause => Node::Clause,
+        Rule::expr => Node::Expr,
+        Rule::op_not => Node::Prefix(UnaryOp::Not),
+        Rule::op_neg => Node::Prefix(UnaryOp::Neg),
+        Rule::op_or => Node::Infix(B::Or),
+        Rule::op_and => Node::Infix(B::And),
+        Rule::op_eq => Node::Infix(B::Eq),
+        Rule::op_ne => Node::Infix(B::Ne),
+        Rule::op_lt => Node::Infix(B::Lt),
+        Rule::op_le => Node::Infix(B::Le),
+        Rule::op_gt => Node::Infix(B::Gt),
+        Rule::op_ge => Node::Infix(B::Ge),
+        Rule::op_in => Node::Infix(B::In),
+        Rule::op_not_in => Node::Infix(B::NotIn),
+        Rule::op_add => Node::Infix(B::Add),
+        Rule::op_sub => Node::Infix(B::Sub),
+        Rule::op_mul => Node::Infix(B::Mul),
+        Rule::op_div => Node::Infix(B::Div),
+        Rule::call => Node::Call,
+        Rule::set => Node::Set,
+        Rule::path => Node::Path,
+        Rule::string | Rule::number | Rule::kw_null | Rule::kw_true | Rule::kw_false => {
+            Node::Literal
+        }
+        Rule::ident => Node::Name,
+        Rule::EOI
+        | Rule::WHITESPACE
+        | Rule::COMMENT
+        | Rule::file
+        | Rule::declaration
+        | Rule::clause
+        | Rule::key_list
+        | Rule::window
+        | Rule::calendar
+        | Rule::prefix
+        | Rule::infix
+        | Rule::primary
+        | Rule::literal
+        | Rule::ident_char
+        | Rule::string_body
+        | Rule::keyword
+        | Rule::kw_zone
+        | Rule::kw_rule
+        | Rule::kw_title
+        | Rule::kw_description
+        | Rule::kw_category
+        | Rule::kw_severity
+        | Rule::kw_where
+        | Rule::kw_group
+        | Rule::kw_by
+        | Rule::kw_per
+        | Rule::kw_day
+        | Rule::kw_week
+        | Rule::kw_month
+        | Rule::kw_alert
+        | Rule::kw_when
+        | Rule::kw_explain
+        | Rule::kw_and
+        | Rule::kw_or
+        | Rule::kw_not
+        | Rule::kw_in => Node::Inner,
+    }
+}
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left)
+            | Op::infix(Rule::op_not_in, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+});
+
+/// Collects faults found while building, so all are reported at once.
+struct Builder<'t> {
+    text: &'t str,
+    errors: RefCell<Vec<Diagnostic>>,
+}
+
+/// Builds the syntax tree of a parsed file.
+pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<Diagnostic>> {
+    let builder = Builder { text, errors: RefCell::new(Vec::new()) };
+    let mut file = File::default();
+    let Some(top) = pairs.next() else { return Ok(file) };
+    for pair in top.into_inner() {
+        match node(pair.as_rule()) {
+            Node::Zone => file.zones.push(builder.zone(pair)),
+            Node::RuleDecl => file.rules.push(builder.rule(pair)),
+            _ => {}
+        }
+    }
+    let errors = builder.errors.into_inner();
+    if errors.is_empty() { Ok(file) } else { Err(errors) }
+}
+
+fn range(pair: &Pair<'_, Rule>) -> Range {
+    let span = pair.as_span();
+    Range { start: span.start(), end: span.end() }
+}
+
+/// The children that carry meaning: keywords and silent helpers are skipped.
+fn meaningful<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pair.into_inner().filter(|p| node(p.as_rule()) != Node::Inner || is_container(p.as_rule()))
+}
+
+fn is_container(rule: Rule) -> bool {
+    matches!(rule, Rule::key_list | Rule::window | Rule::calendar)
+}
+
+impl Builder<'_> {
+    fn fault(&self, range: Range, message: &str) {
+        let span = Span::locate(self.text, range.start, range.end);
+        let diagnostic =
+            Diagnostic::error(codes::SYNTAX.code, message).with_label(span, String::new());
+        self.errors.borrow_mut().push(diagnostic);
+    }
+
+    /// The grammar's promise that a node has a child; a broken promise is
+    /// reported as a syntax fault rather than a crash.
+    fn child<'i>(&self, parent: &Pair<'i, Rule>) -> Option<Pair<'i, Rule>> {
+        let found = meaningful(parent.clone()).next();
+        if found.is_none() {
+            self.fault(range(parent), "incomplete construct");
+        }
+        found
+    }
+
+    fn zone(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let text = self.child(&pair).map(|p| self.string(p)).unwrap_or_default();
+        Spanned { value: text.value, range: text.range }
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        Spanned { value: pair.as_str().to_string(), range: range(&pair) }
+    }
+
+    fn rule(&self, pair: Pair<'_, Rule>) -> RuleDecl {
+        let whole = range(&pair);
+        let mut children = meaningful(pair);
+        let name = children.next().map(|p| self.name(p)).unwrap_or_default();
+        let clauses = children.map(|p| self.clause(p)).collect();
+        RuleDecl { name, clauses, range: whole }
+    }
+
+    fn clause(&self, pair: Pair<'_, Rule>) -> Spanned<Clause> {
+        let at = range(&pair);
+        let rule = pair.as_rule();
+        let value = match rule {
+            Rule::group_clause => Clause::GroupBy(self.group_by(pair)),
+            _ => self.simple_clause(rule, pair),
+        };
+        Spanned { value, range: at }
+    }
+
+    fn simple_clause(&self, rule: Rule, pair: Pair<'_, Rule>) -> Clause {
+        let Some(inner) = self.child(&pair) else { return Clause::Title(String::new()) };
+        match rule {
+            Rule::title => Clause::Title(self.string(inner).value),
+            Rule::description => Clause::Description(self.string(inner).value),
+            Rule::category => Clause::Category(self.name(inner)),
+            Rule::severity => Clause::Severity(self.name(inner)),
+            Rule::where_clause => Clause::Where(self.expr(inner)),
+            Rule::alert_clause => Clause::Alert(self.expr(inner)),
+            _ => Clause::Explain(self.string(inner)),
+        }
+    }
+
+    fn group_by(&self, pair: Pair<'_, Rule>) -> GroupBy {
+        let mut group = GroupBy { keys: Vec::new(), per: None };
+        for part in meaningful(pair) {
+            match part.as_rule() {
+                Rule::key_list => group.keys = meaningful(part).map(|p| self.path(p)).collect(),
+                _ => group.per = self.window(part),
+            }
+        }
+        group
+    }
+
+    fn window(&self, pair: Pair<'_, Rule>) -> Option<Spanned<String>> {
+        let calendar = self.child(&pair)?;
+        let at = range(&calendar);
+        Some(Spanned { value: calendar.as_str().to_string(), range: at })
+    }
+
+    fn path(&self, pair: Pair<'_, Rule>) -> Spanned<Vec<String>> {
+        let parts = pair.as_str().split('.').map(str::to_string).collect();
+        Spanned { value: parts, range: range(&pair) }
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let at = range(&pair);
+        let body = pair.as_str();
+        let body = body.get(1..body.len().saturating_sub(1)).unwrap_or("");
+        let value = unescape(body).unwrap_or_else(|bad| {
+            self.bad_escape(at.start + 1 + bad);
+            String::new()
+        });
+        Spanned { value, range: at }
+    }
+
+    fn bad_escape(&self, at: usize) {
+        let span = Span::locate(self.text, at, at + 2);
+        let diagnostic = Diagnostic::error(codes::BAD_STRING.code, "unknown escape in string")
+            .with_label(span, "not an escape")
+            .with_help(r#"the escapes are \" \\ \n and \t"#);
+        self.errors.borrow_mut().push(diagnostic);
+    }
+
+    fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
+        let at = range(&pair);
+        let pairs = pair.into_inner();
+        let operators = pairs.clone().filter(|p| matches!(node(p.as_rule()), Node::Infix(_)));
+        if operators.count() > MAX_OPERATORS {
+            self.too_long(at);
+            return Expr { kind: ExprKind::Literal(Literal::Null), range: at };
+        }
+        PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, rhs| self.unary(op, rhs))
+            .map_infix(|lhs, op, rhs| binary(op, lhs, rhs))
+            .parse(pairs)
+    }
+
+    fn too_long(&self, at: Range) {
+        let span = Span::locate(self.text, at.start, at.end);
+        let message = format!("expression has more than {MAX_OPERATORS} operators");
+        let diagnostic = Diagnostic::error(codes::TOO_DEEP.code, message)
+            .with_label(span, "")
+            .with_help("split the condition into named parts");
+        self.errors.borrow_mut().push(diagnostic);
+    }
+
+    fn primary(&self, pair: Pair<'_, Rule>) -> Expr {
+        let at = range(&pair);
+        let kind = match node(pair.as_rule()) {
+            Node::Expr => return self.expr(pair),
+            Node::Path => ExprKind::Path(self.path(pair).value),
+            Node::Call => self.call(pair),
+            Node::Set => ExprKind::Set(meaningful(pair).map(|p| self.literal_at(p)).collect()),
+            _ => ExprKind::Literal(self.literal(pair)),
+        };
+        Expr { kind, range: at }
+    }
+
+    fn call(&self, pair: Pair<'_, Rule>) -> ExprKind {
+        let mut children = meaningful(pair);
+        let name = children.next().map(|p| self.name(p)).unwrap_or_default();
+        let args = children.map(|p| self.expr(p)).collect();
+        ExprKind::Call(name, args)
+    }
+
+    fn literal_at(&self, pair: Pair<'_, Rule>) -> Spanned<Literal> {
+        let at = range(&pair);
+        Spanned { value: self.literal(pair), range: at }
+    }
+
+    fn literal(&self, pair: Pair<'_, Rule>) -> Literal {
+        match pair.as_rule() {
+            Rule::string => Literal::Text(self.string(pair).value),
+            Rule::number => self.number(pair),
+            Rule::kw_true => Literal::Bool(true),
+            Rule::kw_false => Literal::Bool(false),
+            _ => Literal::Null,
+        }
+    }
+
+    fn number(&self, pair: Pair<'_, Rule>) -> Literal {
+        match pair.as_str().parse::<f64>() {
+            Ok(n) if n.is_finite() => Literal::Number(n),
+            _ => {
+                self.fault(range(&pair), "number is out of range");
+                Literal::Number(0.0)
+            }
+        }
+    }
+
+    fn unary(&self, op: Pair<'_, Rule>, rhs: Expr) -> Expr {
+        let op_kind = match node(op.as_rule()) {
+            Node::Prefix(kind) => kind,
+            _ => UnaryOp::Not,
+        };
+        let at = Range { start: op.as_span().start(), end: rhs.range.end };
+        Expr { kind: ExprKind::Unary(op_kind, Box::new(rhs)), range: at }
+    }
+}
+
+fn binary(op: Pair<'_, Rule>, lhs: Expr, rhs: Expr) -> Expr {
+    let op_kind = match node(op.as_rule()) {
+        Node::Infix(kind) => kind,
+        _ => BinaryOp::Or,
+    };
+    let at = Range { start: lhs.range.start, end: rhs.range.end };
+    Expr { kind: ExprKind::Binary(op_kind, Box::new(lhs), Box::new(rhs)), range: at }
+}
+
+/// Resolves escapes; on an unknown one returns its byte offset in `body`.
+pub(crate) fn unescape(body: &str) -> Result<String, usize> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.char_indices();
+    while let Some((_, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((i, _)) => return Err(i - 1),
+            None => return Err(body.len().saturating_sub(1)),
+        }
+    }
+    Ok(out)
+}
