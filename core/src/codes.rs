@@ -46,6 +46,10 @@ registry! {
     UNKNOWN_VALUE = "LV0210", "unknown_value", "a literal can never equal the field";
     UNKNOWN_FUNCTION = "LV0211", "unknown_function", "an aggregate or function is unknown";
     DUPLICATE_KEY = "LV0212", "duplicate_key", "a group key is listed twice";
+    ALERT_WITHOUT_GROUP =
+        "LV0213", "alert_without_group", "a rule alerts on counts but does not group events";
+    CONFLICTING_ZONE = "LV0214", "conflicting_zone", "rule files declare different zones";
+    NOT_A_CONDITION = "LV0215", "not_a_condition", "a `where` or `alert` is not true or false";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";

@@ -1,0 +1,328 @@
+//! Stage 2: static checks, before any event is read.
+//!
+//! Checking resolves names (fields, categories, severities, windows), types
+//! every expression, and validates explanation templates. It reports every
+//! fault in a file at once and yields [`RuleSpec`]s ready for planning.
+
+mod template;
+mod types;
+
+pub use template::{Piece, Template};
+pub use types::Type;
+
+use crate::ast::{self, Clause, Expr, Range, Spanned};
+use crate::codes::{self, Code};
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::event::Field;
+use crate::rule::{Category, Level};
+use crate::time::{Calendar, parse_zone};
+use chrono_tz::Tz;
+use std::collections::BTreeSet;
+
+/// A rule that passed its checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSpec {
+    /// The rule's name.
+    pub name: String,
+    /// Its title.
+    pub title: String,
+    /// Its description, when given.
+    pub description: Option<String>,
+    /// Its report category.
+    pub category: Category,
+    /// Its severity.
+    pub severity: Level,
+    /// Which events it looks at; `None` means all.
+    pub filter: Option<Expr>,
+    /// How matching events are grouped.
+    pub grouping: Grouping,
+    /// When a group becomes a finding; `None` means always.
+    pub alert: Option<Expr>,
+    /// The alert condition as written, whitespace collapsed.
+    pub condition: String,
+    /// The explanation template.
+    pub explain: Option<Template>,
+}
+
+/// How a rule groups the events it matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grouping {
+    /// No `group by`: every matching event is a finding.
+    PerEvent,
+    /// `group by KEYS [per CALENDAR]`.
+    Groups {
+        /// The key fields with the names written in the rule.
+        keys: Vec<(String, Field)>,
+        /// The calendar window, or `None` for the whole period.
+        per: Option<Calendar>,
+    },
+}
+
+/// A checked rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The zone the file declares, if any.
+    pub zone: Option<Tz>,
+    /// Its rules, in the order written.
+    pub rules: Vec<RuleSpec>,
+    /// Warnings found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A rule file with at least one error.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the rule file has errors ({} problems)", diagnostics.len())]
+pub struct CheckError {
+    /// Every error and warning found, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a parsed file; `text` is its source, for locations.
+pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
+    let mut checker = Checker { text, diagnostics: Vec::new() };
+    let zone = checker.zone(&file.zones);
+    let rules = checker.rules(&file.rules);
+    let mut diagnostics = checker.diagnostics;
+    diagnostics.sort_by_key(|d| d.span().map(|s| s.start));
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(CheckError { diagnostics });
+    }
+    Ok(Checked { zone, rules, warnings: diagnostics })
+}
+
+/// Collects diagnostics while checking one file.
+pub(crate) struct Checker<'t> {
+    text: &'t str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    pub(crate) fn report(&mut self, code: Code, range: Range, message: String, label: &str) {
+        self.diagnostics.push(self.at(code, range, message, label));
+    }
+
+    pub(crate) fn report_with_help(
+        &mut self,
+        code: Code,
+        range: Range,
+        message: String,
+        help: String,
+    ) {
+        let diagnostic = self.at(code, range, message, "").with_help(help);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn at(&self, code: Code, range: Range, message: String, label: &str) -> Diagnostic {
+        let span = Span::locate(self.text, range.start, range.end);
+        Diagnostic::error(code.code, message).with_label(span, label)
+    }
+
+    fn zone(&mut self, zones: &[Spanned<String>]) -> Option<Tz> {
+        let first = zones.first()?;
+        for other in &zones[1..] {
+            let message = format!("a second zone `{}` is declared", other.value);
+            self.report(codes::CONFLICTING_ZONE, other.range, message, "declare one zone");
+        }
+        let zone = parse_zone(&first.value);
+        if zone.is_none() {
+            let message = format!("unknown time zone `{}`", first.value);
+            let help = "use an IANA zone name such as `Europe/Stockholm`".to_string();
+            self.report_with_help(codes::UNKNOWN_ZONE, first.range, message, help);
+        }
+        zone
+    }
+
+    fn rules(&mut self, rules: &[ast::Rule]) -> Vec<RuleSpec> {
+        let mut seen = BTreeSet::new();
+        let mut specs = Vec::new();
+        for rule in rules {
+            if !seen.insert(rule.name.value.as_str()) {
+                let message = format!("a rule named `{}` is already defined", rule.name.value);
+                self.report(codes::DUPLICATE_RULE, rule.name.range, message, "second definition");
+            }
+            specs.extend(self.rule(rule));
+        }
+        specs
+    }
+
+    fn rule(&mut self, rule: &ast::Rule) -> Option<RuleSpec> {
+        let clauses = self.clauses(rule);
+        let title = self.required(rule, &clauses, "title", clauses.title.clone());
+        let category = self.required(rule, &clauses, "category", clauses.category);
+        let severity = self.required(rule, &clauses, "severity", clauses.severity);
+        let grouping = clauses.grouping.clone().unwrap_or(Grouping::PerEvent);
+        let filter = clauses.filter.clone();
+        if let Some(filter) = &filter {
+            self.condition(filter, &types::Scope::Event, "where");
+        }
+        let alert = self.alert(&grouping, clauses.alert.as_ref());
+        let explain = clauses.explain.as_ref().and_then(|e| self.template(e, &grouping));
+        Some(RuleSpec {
+            name: rule.name.value.clone(),
+            title: title?,
+            description: clauses.description.clone(),
+            category: category?,
+            severity: severity?,
+            filter,
+            condition: alert.as_ref().map_or_else(String::new, |a| self.source_of(a.range)),
+            grouping,
+            alert,
+            explain,
+        })
+    }
+
+    /// A required clause's value; reports it missing unless it was written
+    /// (an invalid value has been reported already).
+    fn required<T>(
+        &mut self,
+        rule: &ast::Rule,
+        clauses: &Clauses,
+        clause: &'static str,
+        value: Option<T>,
+    ) -> Option<T> {
+        if value.is_none() && !clauses.written.contains(clause) {
+            let message = format!("rule `{}` has no `{clause}`", rule.name.value);
+            let help = format!("add a `{clause}` clause inside the rule's braces");
+            self.report_with_help(codes::MISSING_CLAUSE, rule.name.range, message, help);
+        }
+        value
+    }
+
+    fn condition(&mut self, expr: &Expr, scope: &types::Scope, clause: &str) {
+        let found = types::type_of(self, expr, scope);
+        if !matches!(found, Type::Bool | Type::Unknown) {
+            let message = format!("`{clause}` needs a condition, found {}", found.describe());
+            let help = "compare values with `==`, `!=`, `<`, `>` or `in`".to_string();
+            self.report_with_help(codes::NOT_A_CONDITION, expr.range, message, help);
+        }
+    }
+
+    fn alert(&mut self, grouping: &Grouping, alert: Option<&Expr>) -> Option<Expr> {
+        let alert = alert?;
+        if *grouping == Grouping::PerEvent {
+            let message = "`alert` counts groups, but the rule has no `group by`".to_string();
+            let help = "add `group by user` (or other keys), or remove `alert`".to_string();
+            self.report_with_help(codes::ALERT_WITHOUT_GROUP, alert.range, message, help);
+        }
+        self.condition(alert, &types::Scope::Groups, "alert");
+        Some(alert.clone())
+    }
+
+    fn source_of(&self, range: Range) -> String {
+        let raw = self.text.get(range.start..range.end).unwrap_or("");
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The clauses of one rule, each at most once.
+#[derive(Default)]
+struct Clauses {
+    title: Option<String>,
+    description: Option<String>,
+    category: Option<Category>,
+    severity: Option<Level>,
+    filter: Option<Expr>,
+    grouping: Option<Grouping>,
+    alert: Option<Expr>,
+    explain: Option<Spanned<String>>,
+    written: BTreeSet<&'static str>,
+}
+
+impl Checker<'_> {
+    fn clauses(&mut self, rule: &ast::Rule) -> Clauses {
+        let mut clauses = Clauses::default();
+        for clause in &rule.clauses {
+            if !clauses.written.insert(clause.value.keyword()) {
+                let message = format!("`{}` is given twice", clause.value.keyword());
+                self.report(codes::DUPLICATE_CLAUSE, clause.range, message, "second one");
+                continue;
+            }
+            self.clause(&mut clauses, &clause.value);
+        }
+        clauses
+    }
+
+    fn clause(&mut self, clauses: &mut Clauses, clause: &Clause) {
+        match clause {
+            Clause::Title(text) => clauses.title = Some(text.clone()),
+            Clause::Description(text) => clauses.description = Some(text.clone()),
+            Clause::Category(name) => clauses.category = self.category(name),
+            Clause::Severity(name) => clauses.severity = self.severity(name),
+            Clause::Where(expr) => clauses.filter = Some(expr.clone()),
+            Clause::GroupBy(group) => clauses.grouping = self.grouping(group),
+            Clause::Alert(expr) => clauses.alert = Some(expr.clone()),
+            Clause::Explain(text) => clauses.explain = Some(text.clone()),
+        }
+    }
+
+    fn category(&mut self, name: &Spanned<String>) -> Option<Category> {
+        let found = Category::parse(&name.value);
+        if found.is_none() {
+            let names: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
+            self.unknown(codes::UNKNOWN_CATEGORY, "category", name, &names);
+        }
+        found
+    }
+
+    fn severity(&mut self, name: &Spanned<String>) -> Option<Level> {
+        let found = Level::parse(&name.value);
+        if found.is_none() {
+            let names: Vec<_> = Level::ALL.iter().map(|l| l.as_str()).collect();
+            self.unknown(codes::UNKNOWN_SEVERITY, "severity", name, &names);
+        }
+        found
+    }
+
+    /// Reports an unknown name with a "did you mean" or the list of choices.
+    pub(crate) fn unknown(
+        &mut self,
+        code: Code,
+        what: &str,
+        name: &Spanned<String>,
+        choices: &[&str],
+    ) {
+        let message = format!("unknown {what} `{}`", name.value);
+        let help = match suggest(&name.value, choices) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("expected one of: {}", choices.join(", ")),
+        };
+        self.report_with_help(code, name.range, message, help);
+    }
+
+    fn grouping(&mut self, group: &ast::GroupBy) -> Option<Grouping> {
+        let mut keys: Vec<(String, Field)> = Vec::new();
+        for key in &group.keys {
+            let name = key.value.join(".");
+            let field = types::resolve_field(self, key)?;
+            if keys.iter().any(|(n, _)| *n == name) {
+                let message = format!("`{name}` is already a key");
+                self.report(codes::DUPLICATE_KEY, key.range, message, "listed twice");
+            }
+            keys.push((name, field));
+        }
+        let per = group.per.as_ref().map(|p| calendar(&p.value));
+        Some(Grouping::Groups { keys, per })
+    }
+}
+
+fn calendar(word: &str) -> Calendar {
+    match word {
+        "day" => Calendar::Day,
+        "week" => Calendar::Week,
+        _ => Calendar::Month,
+    }
+}
+
+/// The closest of `choices` to `name`, when one is close enough.
+pub(crate) fn suggest<'c>(name: &str, choices: &[&'c str]) -> Option<&'c str> {
+    choices
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -1,0 +1,307 @@
+//! Types of expressions, checked before evaluation.
+
+use super::{Checker, suggest};
+use crate::ast::{BinaryOp, Expr, ExprKind, Literal, Spanned, UnaryOp};
+use crate::codes;
+use crate::event::{Field, FieldType, Outcome};
+
+/// The type of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// true or false.
+    Bool,
+    /// Text.
+    Text,
+    /// A number.
+    Number,
+    /// An instant.
+    Time,
+    /// An IP address.
+    Ip,
+    /// `null`.
+    Null,
+    /// A set of text.
+    TextSet,
+    /// A set of numbers.
+    NumberSet,
+    /// Undeclared: extension attributes may hold anything.
+    Any,
+    /// Not known because of an earlier error.
+    Unknown,
+}
+
+impl Type {
+    /// The type in words, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Type::Bool => "a condition",
+            Type::Text => "text",
+            Type::Number => "a number",
+            Type::Time => "a time",
+            Type::Ip => "an IP address",
+            Type::Null => "null",
+            Type::TextSet => "a set of text",
+            Type::NumberSet => "a set of numbers",
+            Type::Any => "an attribute",
+            Type::Unknown => "an unknown value",
+        }
+    }
+
+    fn loose(self) -> bool {
+        matches!(self, Type::Any | Type::Unknown)
+    }
+
+    fn from_field(field: &Field) -> Type {
+        match field.field_type() {
+            FieldType::Text => Type::Text,
+            FieldType::Number => Type::Number,
+            FieldType::Time => Type::Time,
+            FieldType::Ip => Type::Ip,
+            FieldType::Any => Type::Any,
+        }
+    }
+}
+
+/// Where an expression is evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Over one event: fields are readable, aggregates are not.
+    Event,
+    /// Over a group: aggregates are readable, fields are not.
+    Groups,
+}
+
+/// The aggregates `alert when` may use.
+pub const AGGREGATES: [&str; 1] = ["count"];
+
+/// Resolves a field path, reporting an unknown one.
+pub(crate) fn resolve_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) -> Option<Field> {
+    let parts: Vec<&str> = path.value.iter().map(String::as_str).collect();
+    let field = match parts.as_slice() {
+        [name] => Field::canonical(name),
+        ["attr", name] => Some(Field::Attribute((*name).to_string())),
+        _ => None,
+    };
+    if field.is_none() {
+        unknown_field(checker, path);
+    }
+    field
+}
+
+fn unknown_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) {
+    let name = Spanned { value: path.value.join("."), range: path.range };
+    let names: Vec<&str> = Field::CANONICAL.iter().map(|(n, _)| *n).collect();
+    if suggest(&name.value, &names).is_some() {
+        return checker.unknown(codes::UNKNOWN_FIELD, "field", &name, &names);
+    }
+    let message = format!("unknown field `{}`", name.value);
+    let help = format!(
+        "events have {}; read other fields as `attr.NAME`",
+        names.join(", ")
+    );
+    checker.report_with_help(codes::UNKNOWN_FIELD, name.range, message, help);
+}
+
+/// The type of `expr`, reporting every fault inside it.
+pub(crate) fn type_of(checker: &mut Checker<'_>, expr: &Expr, scope: &Scope) -> Type {
+    match &expr.kind {
+        ExprKind::Literal(literal) => literal_type(literal),
+        ExprKind::Path(parts) => path_type(checker, expr, parts, scope),
+        ExprKind::Call(name, args) => call_type(checker, name, args, scope),
+        ExprKind::Set(items) => set_type(checker, items),
+        ExprKind::Unary(op, operand) => unary_type(checker, *op, operand, scope),
+        ExprKind::Binary(op, lhs, rhs) => binary_type(checker, *op, lhs, rhs, scope),
+    }
+}
+
+fn literal_type(literal: &Literal) -> Type {
+    match literal {
+        Literal::Text(_) => Type::Text,
+        Literal::Number(_) => Type::Number,
+        Literal::Bool(_) => Type::Bool,
+        Literal::Null => Type::Null,
+    }
+}
+
+fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &Scope) -> Type {
+    let path = Spanned { value: parts.to_vec(), range: expr.range };
+    if *scope == Scope::Groups {
+        let message = format!("`{}` is a field, but `alert` reads aggregates", parts.join("."));
+        let help = "count events with `count()`; filter fields in `where`".to_string();
+        checker.report_with_help(codes::TYPE_MISMATCH, expr.range, message, help);
+        return Type::Unknown;
+    }
+    resolve_field(checker, &path).map_or(Type::Unknown, |f| Type::from_field(&f))
+}
+
+fn call_type(
+    checker: &mut Checker<'_>,
+    name: &Spanned<String>,
+    args: &[Expr],
+    scope: &Scope,
+) -> Type {
+    let is_aggregate = AGGREGATES.contains(&name.value.as_str());
+    if *scope == Scope::Event && is_aggregate {
+        let message = format!("`{}()` counts groups and belongs in `alert when`", name.value);
+        let help = "use `group by` and `alert when count() > N`".to_string();
+        checker.report_with_help(codes::UNKNOWN_FUNCTION, name.range, message, help);
+        return Type::Unknown;
+    }
+    if !is_aggregate {
+        checker.unknown(codes::UNKNOWN_FUNCTION, "function", name, &AGGREGATES);
+        return Type::Unknown;
+    }
+    if let Some(arg) = args.first() {
+        let message = format!("`{}()` takes no arguments", name.value);
+        checker.report(codes::TYPE_MISMATCH, arg.range, message, "remove this");
+    }
+    Type::Number
+}
+
+fn set_type(checker: &mut Checker<'_>, items: &[Spanned<Literal>]) -> Type {
+    let first = items.first().map(|i| literal_type(&i.value));
+    for item in items {
+        let found = literal_type(&item.value);
+        if Some(found) != first || !matches!(found, Type::Text | Type::Number) {
+            let message = format!("a set holds text or numbers, not a mix; found {}", found.describe());
+            checker.report(codes::TYPE_MISMATCH, item.range, message, "");
+            return Type::Unknown;
+        }
+    }
+    match first {
+        Some(Type::Number) => Type::NumberSet,
+        _ => Type::TextSet,
+    }
+}
+
+fn unary_type(checker: &mut Checker<'_>, op: UnaryOp, operand: &Expr, scope: &Scope) -> Type {
+    let found = type_of(checker, operand, scope);
+    let (wanted, word) = match op {
+        UnaryOp::Not => (Type::Bool, "`not` needs a condition"),
+        UnaryOp::Neg => (Type::Number, "`-` needs a number"),
+    };
+    if found != wanted && !found.loose() {
+        let message = format!("{word}, found {}", found.describe());
+        checker.report(codes::TYPE_MISMATCH, operand.range, message, "");
+    }
+    wanted
+}
+
+fn binary_type(
+    checker: &mut Checker<'_>,
+    op: BinaryOp,
+    lhs: &Expr,
+    rhs: &Expr,
+    scope: &Scope,
+) -> Type {
+    let left = type_of(checker, lhs, scope);
+    let right = type_of(checker, rhs, scope);
+    let ok = match op {
+        BinaryOp::And | BinaryOp::Or => both(left, right, Type::Bool),
+        BinaryOp::Eq | BinaryOp::Ne => equality(checker, lhs, rhs, left, right),
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => ordered(left, right),
+        BinaryOp::In | BinaryOp::NotIn => membership(checker, lhs, rhs, left, right),
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+            return arithmetic(checker, op, lhs, rhs, left, right);
+        }
+    };
+    if !ok {
+        mismatch(checker, op, lhs, rhs, left, right);
+    }
+    Type::Bool
+}
+
+fn both(left: Type, right: Type, wanted: Type) -> bool {
+    (left == wanted || left.loose()) && (right == wanted || right.loose())
+}
+
+fn mismatch(checker: &mut Checker<'_>, op: BinaryOp, lhs: &Expr, rhs: &Expr, l: Type, r: Type) {
+    let range = crate::ast::Range { start: lhs.range.start, end: rhs.range.end };
+    let message = format!(
+        "`{}` cannot join {} and {}",
+        op.symbol(),
+        l.describe(),
+        r.describe()
+    );
+    checker.report(codes::TYPE_MISMATCH, range, message, "");
+}
+
+fn equality(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type) -> bool {
+    if l == Type::Null || r == Type::Null || l.loose() || r.loose() {
+        return true;
+    }
+    if l == Type::Ip && r == Type::Text {
+        return ip_literal(checker, rhs);
+    }
+    if l == Type::Text && r == Type::Text {
+        outcome_literal(checker, lhs, rhs);
+    }
+    l == r && !matches!(l, Type::TextSet | Type::NumberSet)
+}
+
+fn ordered(l: Type, r: Type) -> bool {
+    if l.loose() || r.loose() {
+        return true;
+    }
+    l == r && matches!(l, Type::Number | Type::Text)
+}
+
+fn membership(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type) -> bool {
+    if !matches!(rhs.kind, ExprKind::Set(_)) {
+        let message = "`in` needs a set such as `{\"read\", \"print\"}`".to_string();
+        checker.report(codes::TYPE_MISMATCH, rhs.range, message, "not a set");
+        return true;
+    }
+    if l == Type::Text {
+        outcome_set(checker, lhs, rhs);
+    }
+    match r {
+        Type::TextSet => matches!(l, Type::Text | Type::Any | Type::Unknown),
+        Type::NumberSet => matches!(l, Type::Number | Type::Any | Type::Unknown),
+        _ => true,
+    }
+}
+
+fn arithmetic(
+    checker: &mut Checker<'_>,
+    op: BinaryOp,
+    lhs: &Expr,
+    rhs: &Expr,
+    l: Type,
+    r: Type,
+) -> Type {
+    if !both(l, r, Type::Number) {
+        mismatch(checker, op, lhs, rhs, l, r);
+    }
+    Type::Number
+}
+
+fn ip_literal(checker: &mut Checker<'_>, rhs: &Expr) -> bool {
+    let ExprKind::Literal(Literal::Text(text)) = &rhs.kind else { return false };
+    if crate::read::canonical::parse_ip(text).is_none() {
+        let message = format!("`{text}` is not an IP address");
+        checker.report(codes::UNKNOWN_VALUE, rhs.range, message, "");
+    }
+    true
+}
+
+fn is_outcome(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "outcome")
+}
+
+fn outcome_literal(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr) {
+    let ExprKind::Literal(Literal::Text(text)) = &rhs.kind else { return };
+    if is_outcome(lhs) && Outcome::parse(text).is_none() {
+        let name = Spanned { value: text.clone(), range: rhs.range };
+        let names: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+        checker.unknown(codes::UNKNOWN_VALUE, "outcome", &name, &names);
+    }
+}
+
+fn outcome_set(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr) {
+    let ExprKind::Set(items) = &rhs.kind else { return };
+    for item in items {
+        let literal = Expr { kind: ExprKind::Literal(item.value.clone()), range: item.range };
+        outcome_literal(checker, lhs, &literal);
+    }
+}
