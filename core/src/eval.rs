@@ -1,0 +1,239 @@
+//! Stage 4: one streaming pass of events through the planned rules.
+//!
+//! State grows with the number of live groups (one small record per rule,
+//! key and window), never with the number of events. Nothing depends on the
+//! order events arrive in: counts are sums, evidence keeps the smallest ids,
+//! and findings are sorted at the end.
+
+mod explain;
+mod state;
+
+use crate::event::Event;
+use crate::plan::{PlannedRule, Window};
+use crate::read::{Record, Rejection};
+use crate::report::{
+    Finding, FindingWindow, InputFile, Period, Report, Run, RuleStat, SCHEMA,
+};
+use crate::ruleset::RuleSet;
+use crate::time::{Calendar, local_date, start_of_day};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
+use state::{Counts, GroupKey, RuleState};
+
+/// Settings of one evaluation. Every input that could change the result is
+/// here: nothing is read from the environment.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The time zone; overrides a zone the rule files declare.
+    pub zone: Option<Tz>,
+    /// The local calendar month to evaluate, as its first day; without it
+    /// the period is the span of the input, in whole local days.
+    pub period: Option<NaiveDate>,
+    /// "Now", written into the report's `run` section.
+    pub now: DateTime<Utc>,
+    /// The command or call, written into the report's `run` section.
+    pub command: String,
+    /// The input files, for the report.
+    pub inputs: Vec<InputFile>,
+    /// How many event ids a finding lists as evidence.
+    pub evidence_limit: usize,
+    /// How many locations the report lists per rejection reason.
+    pub location_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            zone: None,
+            period: None,
+            now: DateTime::UNIX_EPOCH,
+            command: String::new(),
+            inputs: Vec::new(),
+            evidence_limit: 10,
+            location_limit: 5,
+        }
+    }
+}
+
+/// An evaluation in progress: push records, then [`finish`](Self::finish).
+pub struct Evaluation<'r> {
+    rules: &'r RuleSet,
+    zone: Tz,
+    period: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    options: Options,
+    states: Vec<RuleState>,
+    counts: Counts,
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Calendar windows of one event, computed at most once per event.
+#[derive(Default)]
+struct Windows([Option<(i64, i64)>; 3]);
+
+impl Windows {
+    fn get(&mut self, calendar: Calendar, zone: Tz, time: DateTime<Utc>) -> (i64, i64) {
+        let slot = &mut self.0[calendar as usize];
+        *slot.get_or_insert_with(|| {
+            let (start, end) = calendar.window(zone, time);
+            (start.timestamp(), end.timestamp())
+        })
+    }
+}
+
+impl<'r> Evaluation<'r> {
+    /// Starts an evaluation of `rules`.
+    pub fn new(rules: &'r RuleSet, options: Options) -> Evaluation<'r> {
+        let zone = rules.zone(options.zone);
+        let period = options.period.map(|first| month_bounds(zone, first));
+        let states = rules.planned().iter().map(|_| RuleState::default()).collect();
+        tracing::debug!(rules = rules.planned().len(), zone = %zone.name(), "evaluation starts");
+        Evaluation { rules, zone, period, options, states, counts: Counts::default(), span: None }
+    }
+
+    /// The zone in force.
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// Takes one record of any kind.
+    pub fn push_record(&mut self, record: Record) {
+        match record {
+            Record::Event(event) => self.push(&event),
+            Record::Rejected(rejection) => self.reject(&rejection),
+            Record::Ignored(kind) => self.counts.ignore(kind),
+        }
+    }
+
+    /// Counts a record that could not be read.
+    pub fn reject(&mut self, rejection: &Rejection) {
+        self.counts.reject(rejection, self.options.location_limit);
+    }
+
+    /// Evaluates one event.
+    pub fn push(&mut self, event: &Event) {
+        self.counts.read += 1;
+        if let Some((start, end)) = self.period {
+            if event.time < start || event.time >= end {
+                self.counts.outside_period += 1;
+                return;
+            }
+        }
+        self.counts.evaluated += 1;
+        self.widen_span(event.time);
+        let mut windows = Windows::default();
+        let limit = self.options.evidence_limit;
+        for (rule, state) in self.rules.planned().iter().zip(&mut self.states) {
+            if rule.filter.as_ref().is_none_or(|f| f.matches(event)) {
+                state.matched += 1;
+                apply(rule, state, event, (self.zone, limit), &mut windows);
+            }
+        }
+    }
+
+    fn widen_span(&mut self, time: DateTime<Utc>) {
+        self.span = Some(match self.span {
+            None => (time, time),
+            Some((low, high)) => (low.min(time), high.max(time)),
+        });
+    }
+
+    /// Ends the pass and builds the report.
+    pub fn finish(mut self) -> Report {
+        let states = std::mem::take(&mut self.states);
+        let period = self.period.or_else(|| self.span.map(|s| day_bounds(self.zone, s)));
+        let mut findings = Vec::new();
+        let mut stats = Vec::new();
+        for (rule, state) in self.rules.planned().iter().zip(states) {
+            let before = findings.len();
+            let missing_key = state.missing_key;
+            let matched = state.matched;
+            findings.extend(explain::findings(rule, state, self.zone, period));
+            let count = (findings.len() - before) as u64;
+            let name = rule.spec.name.clone();
+            stats.push(RuleStat { rule: name, matched, missing_key, findings: count });
+        }
+        findings.sort_by(finding_order);
+        tracing::debug!(findings = findings.len(), read = self.counts.read, "evaluation done");
+        self.build(period, stats, findings)
+    }
+
+    fn build(
+        self,
+        period: Option<(DateTime<Utc>, DateTime<Utc>)>,
+        rule_stats: Vec<RuleStat>,
+        findings: Vec<Finding>,
+    ) -> Report {
+        let local = |t: DateTime<Utc>| t.with_timezone(&self.zone).fixed_offset();
+        Report {
+            schema: SCHEMA,
+            run: Run {
+                engine_version: crate::VERSION.to_string(),
+                generated_at: self.options.now.to_rfc3339(),
+                command: self.options.command,
+            },
+            period: Period { start: period.map(|p| local(p.0)), end: period.map(|p| local(p.1)) },
+            time_zone: self.zone.name().to_string(),
+            rules: self.rules.digests(),
+            inputs: self.options.inputs,
+            input: self.counts.summary(),
+            rule_stats,
+            findings,
+        }
+    }
+}
+
+/// Adds a matching event to its rule's state.
+fn apply(
+    rule: &PlannedRule,
+    state: &mut RuleState,
+    event: &Event,
+    (zone, limit): (Tz, usize),
+    windows: &mut Windows,
+) {
+    let window = match rule.window {
+        Window::PerEvent => return state.singles.push(explain::single(rule, event, zone)),
+        Window::Calendar(calendar) => windows.get(calendar, zone, event.time),
+        Window::Period => (0, 0),
+    };
+    let Some(values) = key_values(rule, event) else {
+        state.missing_key += 1;
+        return;
+    };
+    let key = GroupKey { values, start: window.0 };
+    state.groups.entry(key).or_default().add(window.1, event.id.as_deref(), limit);
+}
+
+fn key_values(rule: &PlannedRule, event: &Event) -> Option<Box<[Box<str>]>> {
+    rule.keys.iter().map(|(_, field)| event.get(field).map(|v| v.to_string().into())).collect()
+}
+
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    let order = |f: &Finding| (f.category, f.rule.clone(), f.key.clone(), f.window.clone());
+    order(a)
+        .cmp(&order(b))
+        .then_with(|| a.evidence.ids.cmp(&b.evidence.ids))
+        .then_with(|| a.explanation.cmp(&b.explanation))
+}
+
+/// `[start, end)` of the local month beginning on `first`.
+pub fn month_bounds(zone: Tz, first: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let next = Calendar::Month.next_date(first);
+    (start_of_day(zone, first), start_of_day(zone, next))
+}
+
+/// The whole local days spanning `[low, high]`.
+fn day_bounds(zone: Tz, (low, high): (DateTime<Utc>, DateTime<Utc>)) -> (DateTime<Utc>, DateTime<Utc>) {
+    let first = local_date(zone, low);
+    let last = local_date(zone, high) + Days::new(1);
+    (start_of_day(zone, first), start_of_day(zone, last))
+}
+
+/// A finding's window in local time.
+fn local_window(zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> FindingWindow {
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).fixed_offset();
+    FindingWindow { start: local(start), end: local(end) }
+}
+
+#[cfg(test)]
+#[path = "eval_tests.rs"]
+mod tests;

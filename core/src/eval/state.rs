@@ -1,0 +1,130 @@
+//! What an evaluation keeps between events.
+
+use crate::read::{Location, Rejection};
+use crate::report::{Finding, InputSummary, Kind, Reason};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A group's identity: its key values and window start (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct GroupKey {
+    pub values: Box<[Box<str>]>,
+    pub start: i64,
+}
+
+/// A live group: its count and the smallest event ids seen.
+#[derive(Debug, Default)]
+pub(super) struct Group {
+    pub end: i64,
+    pub count: u64,
+    pub ids: Vec<Box<str>>,
+}
+
+impl Group {
+    /// Adds one event; keeps the `limit` smallest ids, sorted.
+    pub fn add(&mut self, end: i64, id: Option<&str>, limit: usize) {
+        self.end = end;
+        self.count += 1;
+        let Some(id) = id else { return };
+        let Err(at) = self.ids.binary_search_by(|probe| (**probe).cmp(id)) else { return };
+        if at < limit {
+            self.ids.insert(at, id.into());
+            self.ids.truncate(limit);
+        }
+    }
+}
+
+/// One rule's state.
+#[derive(Debug, Default)]
+pub(super) struct RuleState {
+    pub groups: HashMap<GroupKey, Group>,
+    pub singles: Vec<Finding>,
+    pub matched: u64,
+    pub missing_key: u64,
+}
+
+/// Counts of records, and why some were not evaluated.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
+    pub read: u64,
+    pub evaluated: u64,
+    pub outside_period: u64,
+    rejected: u64,
+    ignored: u64,
+    reasons: BTreeMap<&'static str, ReasonState>,
+    kinds: BTreeMap<String, u64>,
+}
+
+#[derive(Debug)]
+struct ReasonState {
+    code: &'static str,
+    count: u64,
+    locations: BTreeSet<Location>,
+}
+
+impl Counts {
+    /// Counts a rejection, keeping the `limit` first locations.
+    pub fn reject(&mut self, rejection: &Rejection, limit: usize) {
+        self.read += 1;
+        self.rejected += 1;
+        let code = rejection.code;
+        let state = self.reasons.entry(code.name).or_insert_with(|| ReasonState {
+            code: code.code,
+            count: 0,
+            locations: BTreeSet::new(),
+        });
+        state.count += 1;
+        state.locations.insert(rejection.location.clone());
+        if state.locations.len() > limit {
+            state.locations.pop_last();
+        }
+    }
+
+    /// Counts a record that is not an access event.
+    pub fn ignore(&mut self, kind: String) {
+        self.read += 1;
+        self.ignored += 1;
+        *self.kinds.entry(kind).or_default() += 1;
+    }
+
+    /// The counts as the report shows them.
+    pub fn summary(&self) -> InputSummary {
+        let reasons = self.reasons.iter().map(|(name, state)| Reason {
+            reason: (*name).to_string(),
+            code: state.code.to_string(),
+            count: state.count,
+            locations: state.locations.iter().map(ToString::to_string).collect(),
+        });
+        let kinds = self.kinds.iter().map(|(kind, count)| Kind { kind: kind.clone(), count: *count });
+        InputSummary {
+            read: self.read,
+            evaluated: self.evaluated,
+            rejected: self.rejected,
+            outside_period: self.outside_period,
+            ignored: self.ignored,
+            reasons: reasons.collect(),
+            ignored_kinds: kinds.collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_keeps_the_smallest_ids_in_any_order() {
+        let ids = ["e5", "e1", "e9", "e3", "e1", "e7"];
+        let mut forward = Group::default();
+        let mut backward = Group::default();
+        for id in ids {
+            forward.add(0, Some(id), 3);
+        }
+        for id in ids.iter().rev() {
+            backward.add(0, Some(id), 3);
+        }
+        let expected: Vec<Box<str>> = vec!["e1".into(), "e3".into(), "e5".into()];
+        assert_eq!(forward.ids, expected);
+        assert_eq!(backward.ids, expected);
+        assert_eq!(forward.count, 6);
+    }
+}

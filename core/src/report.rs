@@ -1,0 +1,219 @@
+//! Stage 5: the report, its JSON form, and digests of what went in.
+//!
+//! Field names here are a published interface: reports are read by other
+//! tools, so names change only with a new `schema` number.
+
+use crate::rule::{Category, Level};
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// The version of the report's JSON shape.
+pub const SCHEMA: u32 = 1;
+
+/// The result of one evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The JSON shape's version.
+    pub schema: u32,
+    /// How and when the report was made; not part of the result.
+    pub run: Run,
+    /// The period evaluated.
+    pub period: Period,
+    /// The IANA zone of calendar windows and local times.
+    pub time_zone: String,
+    /// The rule files, with digests.
+    pub rules: Vec<Digested>,
+    /// The input files, with format and digests.
+    pub inputs: Vec<InputFile>,
+    /// What was read, and what was not evaluated and why.
+    pub input: InputSummary,
+    /// Per rule: events matched, findings, events without a group key.
+    pub rule_stats: Vec<RuleStat>,
+    /// The findings, sorted by category, rule, key and window start.
+    pub findings: Vec<Finding>,
+}
+
+/// How and when a report was made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Run {
+    /// The Loggvakt version.
+    pub engine_version: String,
+    /// When the report was made (the caller's "now"), RFC 3339.
+    pub generated_at: String,
+    /// The command or call that made it.
+    pub command: String,
+}
+
+/// The evaluated period, `[start, end)` in local time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Period {
+    /// First instant, or `None` when nothing was read and no period was set.
+    pub start: Option<DateTime<FixedOffset>>,
+    /// First instant after the period.
+    pub end: Option<DateTime<FixedOffset>>,
+}
+
+/// A file with its SHA-256 digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Digested {
+    /// The name it was given as.
+    pub name: String,
+    /// Lowercase hexadecimal SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// An input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputFile {
+    /// The name it was given as.
+    pub name: String,
+    /// The reader used.
+    pub format: String,
+    /// Lowercase hexadecimal SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// Counts of everything read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct InputSummary {
+    /// Records read: evaluated + rejected + ignored + outside the period.
+    pub read: u64,
+    /// Events evaluated against the rules.
+    pub evaluated: u64,
+    /// Records that could not be read as events.
+    pub rejected: u64,
+    /// Events outside the period: not evaluated, not rejected.
+    pub outside_period: u64,
+    /// Records that are not access events.
+    pub ignored: u64,
+    /// Rejections by reason, with the first locations.
+    pub reasons: Vec<Reason>,
+    /// Ignored records by kind.
+    pub ignored_kinds: Vec<Kind>,
+}
+
+/// Rejected records of one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The reason's name, such as `bad_time`.
+    pub reason: String,
+    /// Its diagnostic code.
+    pub code: String,
+    /// How many records.
+    pub count: u64,
+    /// The first few locations, in order (`file:line` or `file#record`).
+    pub locations: Vec<String>,
+}
+
+/// Ignored records of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kind {
+    /// The kind, such as `fhir:OperationOutcome`.
+    pub kind: String,
+    /// How many records.
+    pub count: u64,
+}
+
+/// What one rule saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleStat {
+    /// The rule's name.
+    pub rule: String,
+    /// Events that passed its `where`.
+    pub matched: u64,
+    /// Matching events that lacked a group key: not grouped, not lumped.
+    pub missing_key: u64,
+    /// Findings it produced.
+    pub findings: u64,
+}
+
+/// One finding for a reviewer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rule's name.
+    pub rule: String,
+    /// The rule's title.
+    pub title: String,
+    /// The report category.
+    pub category: Category,
+    /// The severity.
+    pub severity: Level,
+    /// The group key values by key name.
+    pub key: BTreeMap<String, String>,
+    /// The window the events fell in.
+    pub window: FindingWindow,
+    /// The aggregate values, by name.
+    pub values: BTreeMap<String, f64>,
+    /// The alert condition as written in the rule.
+    pub condition: String,
+    /// The explanation, from the rule's template.
+    pub explanation: String,
+    /// The events behind the finding.
+    pub evidence: Evidence,
+}
+
+/// A finding's window, `[start, end)` in local time; for a single event both
+/// are its time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FindingWindow {
+    /// First instant.
+    pub start: DateTime<FixedOffset>,
+    /// First instant after.
+    pub end: DateTime<FixedOffset>,
+}
+
+/// The events behind a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Evidence {
+    /// Event ids, the smallest first, capped.
+    pub ids: Vec<String>,
+    /// How many events in all.
+    pub total: u64,
+}
+
+impl Report {
+    /// The report as canonical JSON: keys sorted, two-space indent.
+    pub fn to_json(&self) -> String {
+        let value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    }
+
+    /// The report without `run`, as canonical JSON: two reports are the
+    /// same when these strings are equal.
+    pub fn result_json(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let Some(object) = value.as_object_mut() {
+            object.remove("run");
+        }
+        serde_json::to_string(&value).unwrap_or_default()
+    }
+
+    /// Findings per category, in report order.
+    pub fn counts_by_category(&self) -> Vec<(Category, usize)> {
+        let count = |c| self.findings.iter().filter(|f| f.category == c).count();
+        Category::ALL.into_iter().map(|c| (c, count(c))).collect()
+    }
+}
+
+/// SHA-256 of bytes, as lowercase hexadecimal.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// SHA-256 of a file, read in chunks.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(hex::encode(hasher.finalize()));
+        }
+        hasher.update(&buffer[..n]);
+    }
+}

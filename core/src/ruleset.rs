@@ -1,0 +1,224 @@
+//! The rule set: parsed, checked and planned rule files, ready to evaluate.
+
+use crate::check::{RuleSpec, check};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::eval::{Evaluation, Options};
+use crate::event::Event;
+use crate::parse::parse;
+use crate::plan::{PlannedRule, plan_rule};
+use crate::read::Record;
+use crate::report::{Digested, Report, sha256_hex};
+use crate::time::DEFAULT_ZONE;
+use chrono_tz::Tz;
+use std::path::{Path, PathBuf};
+
+/// The standard rule pack, built into the library.
+pub const STANDARD_PACK: &str = include_str!("../../rules/standard.vakt");
+
+/// The name the built-in pack goes by in reports.
+pub const STANDARD_PACK_NAME: &str = "standard.vakt";
+
+/// Rule files that could not be used, with every problem found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}: {}", summary(diagnostics))]
+pub struct RuleError {
+    /// The file the problems are in.
+    pub file: String,
+    /// Its text, for rendering diagnostics.
+    pub text: String,
+    /// The problems, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn summary(diagnostics: &[Diagnostic]) -> String {
+    match diagnostics.first() {
+        Some(first) if diagnostics.len() == 1 => first.to_string(),
+        Some(first) => format!("{first} (and {} more)", diagnostics.len() - 1),
+        None => "no diagnostics".to_string(),
+    }
+}
+
+impl RuleError {
+    /// Renders every diagnostic for a terminal.
+    pub fn render(&self) -> String {
+        self.diagnostics.iter().map(|d| d.render(&self.file, &self.text)).collect()
+    }
+}
+
+/// Checked and planned rules from one or more files.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    files: Vec<Digested>,
+    zone: Option<Tz>,
+    rules: Vec<PlannedRule>,
+    warnings: Vec<(String, Diagnostic)>,
+}
+
+impl RuleSet {
+    /// Parses and checks one rule file given as text; `name` names it in
+    /// diagnostics and reports.
+    pub fn from_source(name: &str, text: &str) -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources([(name.to_string(), text.to_string())])
+    }
+
+    /// The built-in standard rule pack.
+    pub fn standard() -> Result<RuleSet, RuleError> {
+        RuleSet::from_source(STANDARD_PACK_NAME, STANDARD_PACK)
+    }
+
+    /// Reads rule files and folders (every `*.vakt` inside, by name).
+    pub fn from_paths(paths: &[PathBuf]) -> Result<RuleSet, RuleError> {
+        let mut sources = Vec::new();
+        for path in expand(paths)? {
+            let text = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, &e))?;
+            sources.push((path.display().to_string(), text));
+        }
+        RuleSet::from_sources(sources)
+    }
+
+    /// Parses and checks several files as one set: rule names must be
+    /// unique across them and they must agree on the zone.
+    pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet { files: Vec::new(), zone: None, rules: Vec::new(), warnings: Vec::new() };
+        for (name, text) in sources {
+            set.add(&name, &text)?;
+        }
+        tracing::debug!(files = set.files.len(), rules = set.rules.len(), "rules planned");
+        Ok(set)
+    }
+
+    fn add(&mut self, name: &str, text: &str) -> Result<(), RuleError> {
+        let error = |diagnostics| RuleError { file: name.into(), text: text.into(), diagnostics };
+        let file = parse(text).map_err(|e| error(e.diagnostics))?;
+        let checked = check(&file, text).map_err(|e| error(e.diagnostics))?;
+        self.merge_zone(checked.zone, &file, text).map_err(|d| error(vec![d]))?;
+        for spec in &checked.rules {
+            self.merge_rule(spec, &file, text).map_err(|d| error(vec![d]))?;
+        }
+        let warnings = checked.warnings.into_iter().map(|w| (name.to_string(), w));
+        self.warnings.extend(warnings);
+        self.files.push(Digested { name: name.into(), sha256: sha256_hex(text.as_bytes()) });
+        Ok(())
+    }
+
+    fn merge_zone(&mut self, zone: Option<Tz>, file: &crate::ast::File, text: &str) -> Result<(), Diagnostic> {
+        match (self.zone, zone) {
+            (Some(have), Some(new)) if have != new => {
+                let at = file.zones.first().map(|z| z.range).unwrap_or_default();
+                let span = crate::diagnostic::Span::locate(text, at.start, at.end);
+                let message = format!("zone `{}` differs from `{}` declared before", new.name(), have.name());
+                Err(Diagnostic::error(codes::CONFLICTING_ZONE.code, message).with_label(span, ""))
+            }
+            (None, Some(new)) => {
+                self.zone = Some(new);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn merge_rule(&mut self, spec: &RuleSpec, file: &crate::ast::File, text: &str) -> Result<(), Diagnostic> {
+        if self.rules.iter().any(|r| r.spec.name == spec.name) {
+            let at = file.rules.iter().find(|r| r.name.value == spec.name).map(|r| r.name.range);
+            let at = at.unwrap_or_default();
+            let span = crate::diagnostic::Span::locate(text, at.start, at.end);
+            let message = format!("a rule named `{}` is defined in another file too", spec.name);
+            return Err(Diagnostic::error(codes::DUPLICATE_RULE.code, message).with_label(span, ""));
+        }
+        self.rules.push(plan_rule(spec));
+        Ok(())
+    }
+
+    /// The zone in force: `preferred` when given, else the files' zone,
+    /// else Europe/Stockholm.
+    pub fn zone(&self, preferred: Option<Tz>) -> Tz {
+        preferred.or(self.zone).unwrap_or(chrono_tz::Europe::Stockholm)
+    }
+
+    /// The rules, in file order.
+    pub fn rules(&self) -> impl Iterator<Item = &RuleSpec> {
+        self.rules.iter().map(|r| &r.spec)
+    }
+
+    /// The planned rules, for evaluation.
+    pub fn planned(&self) -> &[PlannedRule] {
+        &self.rules
+    }
+
+    /// The files with their digests.
+    pub fn digests(&self) -> Vec<Digested> {
+        self.files.clone()
+    }
+
+    /// Warnings found while checking, with their files.
+    pub fn warnings(&self) -> &[(String, Diagnostic)] {
+        &self.warnings
+    }
+
+    /// Starts an evaluation to push events into one at a time.
+    pub fn evaluation(&self, options: Options) -> Evaluation<'_> {
+        Evaluation::new(self, options)
+    }
+
+    /// Evaluates events from any iterator, in any order.
+    pub fn evaluate(&self, events: impl IntoIterator<Item = Event>, options: Options) -> Report {
+        let mut evaluation = self.evaluation(options);
+        events.into_iter().for_each(|event| evaluation.push(&event));
+        evaluation.finish()
+    }
+
+    /// Evaluates records from a reader, counting rejected and ignored ones.
+    pub fn evaluate_records(
+        &self,
+        records: impl IntoIterator<Item = Record>,
+        options: Options,
+    ) -> Report {
+        let mut evaluation = self.evaluation(options);
+        records.into_iter().for_each(|record| evaluation.push_record(record));
+        evaluation.finish()
+    }
+}
+
+/// Every diagnostic for one rule file, errors and warnings, without failing.
+pub fn check_source(text: &str) -> Vec<Diagnostic> {
+    match parse(text) {
+        Err(e) => e.diagnostics,
+        Ok(file) => match check(&file, text) {
+            Ok(checked) => checked.warnings,
+            Err(e) => e.diagnostics,
+        },
+    }
+}
+
+/// The default zone's name.
+pub fn default_zone_name() -> &'static str {
+    DEFAULT_ZONE
+}
+
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RuleError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| unreadable(path, &e))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "vakt"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn unreadable(path: &Path, error: &std::io::Error) -> RuleError {
+    let message = format!("cannot read `{}`", path.display());
+    let diagnostic = Diagnostic::error(codes::READ_FAILED.code, message).with_help(error.to_string());
+    RuleError { file: path.display().to_string(), text: String::new(), diagnostics: vec![diagnostic] }
+}
