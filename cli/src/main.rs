@@ -1,1 +1,111 @@
-fn main() {}
+//! The `loggvakt` command.
+
+mod check;
+mod demo;
+mod generate;
+mod run;
+mod summary;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Follow up access to health and care records: rules in, events in, a
+/// report out.
+#[derive(Parser)]
+#[command(name = "loggvakt", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// Print more about what happens (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate rules over events and write a report.
+    Run(run::Args),
+    /// Parse and check rule files without reading any events.
+    Check(check::Args),
+    /// Write a synthetic month of events for trying rules out.
+    Generate(generate::Args),
+    /// Generate a month, run the standard rules on it and write the report.
+    Demo(demo::Args),
+}
+
+/// A failure the command reports before exiting with `code`.
+pub struct Failure {
+    /// The text for standard error.
+    pub message: String,
+    /// The exit code.
+    pub code: u8,
+}
+
+impl Failure {
+    /// A failure of the input or the environment (exit code 2).
+    pub fn input(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// A failure of the rules (exit code 1).
+    pub fn rules(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    install_logging(cli.verbose, cli.quiet);
+    let quiet = cli.quiet;
+    let result = match cli.command {
+        Command::Run(args) => run::main(args, quiet),
+        Command::Check(args) => check::main(&args, quiet),
+        Command::Generate(args) => generate::main(&args, quiet),
+        Command::Demo(args) => demo::main(&args, quiet),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprint!("{}", failure.message);
+            if !failure.message.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Sends the core's `tracing` events to standard error; `RUST_LOG` wins
+/// over `-v` and `-q`.
+fn install_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The command line as typed, for the report.
+pub fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("loggvakt {}", args.join(" "))
+}

@@ -79,7 +79,10 @@ pub struct CheckError {
 
 /// Checks a parsed file; `text` is its source, for locations.
 pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
-    let mut checker = Checker { text, diagnostics: Vec::new() };
+    let mut checker = Checker {
+        text,
+        diagnostics: Vec::new(),
+    };
     let zone = checker.zone(&file.zones);
     let rules = checker.rules(&file.rules);
     let mut diagnostics = checker.diagnostics;
@@ -87,7 +90,11 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(CheckError { diagnostics });
     }
-    Ok(Checked { zone, rules, warnings: diagnostics })
+    Ok(Checked {
+        zone,
+        rules,
+        warnings: diagnostics,
+    })
 }
 
 /// Collects diagnostics while checking one file.
@@ -121,7 +128,12 @@ impl Checker<'_> {
         let first = zones.first()?;
         for other in &zones[1..] {
             let message = format!("a second zone `{}` is declared", other.value);
-            self.report(codes::CONFLICTING_ZONE, other.range, message, "declare one zone");
+            self.report(
+                codes::CONFLICTING_ZONE,
+                other.range,
+                message,
+                "declare one zone",
+            );
         }
         let zone = parse_zone(&first.value);
         if zone.is_none() {
@@ -138,7 +150,12 @@ impl Checker<'_> {
         for rule in rules {
             if !seen.insert(rule.name.value.as_str()) {
                 let message = format!("a rule named `{}` is already defined", rule.name.value);
-                self.report(codes::DUPLICATE_RULE, rule.name.range, message, "second definition");
+                self.report(
+                    codes::DUPLICATE_RULE,
+                    rule.name.range,
+                    message,
+                    "second definition",
+                );
             }
             specs.extend(self.rule(rule));
         }
@@ -156,7 +173,10 @@ impl Checker<'_> {
             self.condition(filter, &types::Scope::Event, "where");
         }
         let alert = self.alert(&grouping, clauses.alert.as_ref());
-        let explain = clauses.explain.as_ref().and_then(|e| self.template(e, &grouping));
+        let explain = clauses
+            .explain
+            .as_ref()
+            .and_then(|e| self.template(e, &grouping));
         Some(RuleSpec {
             name: rule.name.value.clone(),
             title: title?,
@@ -164,7 +184,9 @@ impl Checker<'_> {
             category: category?,
             severity: severity?,
             filter,
-            condition: alert.as_ref().map_or_else(String::new, |a| self.source_of(a.range)),
+            condition: alert
+                .as_ref()
+                .map_or_else(String::new, |a| self.source_of(a.range)),
             grouping,
             alert,
             explain,

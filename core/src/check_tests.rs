@@ -4,7 +4,13 @@ use crate::parse::parse;
 fn diagnostics(text: &str) -> Vec<(String, usize, usize)> {
     let file = match parse(text) {
         Ok(file) => file,
-        Err(e) => return e.diagnostics.iter().map(|d| (d.code.to_string(), 0, 0)).collect(),
+        Err(e) => {
+            return e
+                .diagnostics
+                .iter()
+                .map(|d| (d.code.to_string(), 0, 0))
+                .collect();
+        }
     };
     let all = match check(&file, text) {
         Ok(checked) => checked.warnings,

@@ -39,7 +39,12 @@ impl Span {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..start].chars().count() + 1;
-        Span { start, end: end.max(start), line, column }
+        Span {
+            start,
+            end: end.max(start),
+            line,
+            column,
+        }
     }
 }
 
@@ -89,7 +94,10 @@ impl Diagnostic {
 
     /// A warning with `code` and `message`.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Adds help text.
@@ -100,7 +108,10 @@ impl Diagnostic {
 
     /// Adds a labelled span.
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 

@@ -11,9 +11,7 @@ mod state;
 use crate::event::Event;
 use crate::plan::{PlannedRule, Window};
 use crate::read::{Record, Rejection};
-use crate::report::{
-    Finding, FindingWindow, InputFile, Period, Report, Run, RuleStat, SCHEMA,
-};
+use crate::report::{Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA};
 use crate::ruleset::RuleSet;
 use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -85,9 +83,21 @@ impl<'r> Evaluation<'r> {
     pub fn new(rules: &'r RuleSet, options: Options) -> Evaluation<'r> {
         let zone = rules.zone(options.zone);
         let period = options.period.map(|first| month_bounds(zone, first));
-        let states = rules.planned().iter().map(|_| RuleState::default()).collect();
+        let states = rules
+            .planned()
+            .iter()
+            .map(|_| RuleState::default())
+            .collect();
         tracing::debug!(rules = rules.planned().len(), zone = %zone.name(), "evaluation starts");
-        Evaluation { rules, zone, period, options, states, counts: Counts::default(), span: None }
+        Evaluation {
+            rules,
+            zone,
+            period,
+            options,
+            states,
+            counts: Counts::default(),
+            span: None,
+        }
     }
 
     /// The zone in force.
@@ -140,20 +150,33 @@ impl<'r> Evaluation<'r> {
     /// Ends the pass and builds the report.
     pub fn finish(mut self) -> Report {
         let states = std::mem::take(&mut self.states);
-        let period = self.period.or_else(|| self.span.map(|s| day_bounds(self.zone, s)));
+        let period = self
+            .period
+            .or_else(|| self.span.map(|s| day_bounds(self.zone, s)));
         let mut findings = Vec::new();
         let mut stats = Vec::new();
         for (rule, state) in self.rules.planned().iter().zip(states) {
             let before = findings.len();
             let missing_key = state.missing_key;
             let matched = state.matched;
+            let groups = state.groups.len() as u64;
             findings.extend(explain::findings(rule, state, self.zone, period));
             let count = (findings.len() - before) as u64;
             let name = rule.spec.name.clone();
-            stats.push(RuleStat { rule: name, matched, missing_key, findings: count });
+            stats.push(RuleStat {
+                rule: name,
+                matched,
+                missing_key,
+                groups,
+                findings: count,
+            });
         }
         findings.sort_by(finding_order);
-        tracing::debug!(findings = findings.len(), read = self.counts.read, "evaluation done");
+        tracing::debug!(
+            findings = findings.len(),
+            read = self.counts.read,
+            "evaluation done"
+        );
         self.build(period, stats, findings)
     }
 
@@ -171,7 +194,10 @@ impl<'r> Evaluation<'r> {
                 generated_at: self.options.now.to_rfc3339(),
                 command: self.options.command,
             },
-            period: Period { start: period.map(|p| local(p.0)), end: period.map(|p| local(p.1)) },
+            period: Period {
+                start: period.map(|p| local(p.0)),
+                end: period.map(|p| local(p.1)),
+            },
             time_zone: self.zone.name().to_string(),
             rules: self.rules.digests(),
             inputs: self.options.inputs,
@@ -199,12 +225,22 @@ fn apply(
         state.missing_key += 1;
         return;
     };
-    let key = GroupKey { values, start: window.0 };
-    state.groups.entry(key).or_default().add(window.1, event.id.as_deref(), limit);
+    let key = GroupKey {
+        values,
+        start: window.0,
+    };
+    state
+        .groups
+        .entry(key)
+        .or_default()
+        .add(window.1, event.id.as_deref(), limit);
 }
 
 fn key_values(rule: &PlannedRule, event: &Event) -> Option<Box<[Box<str>]>> {
-    rule.keys.iter().map(|(_, field)| event.get(field).map(|v| v.to_string().into())).collect()
+    rule.keys
+        .iter()
+        .map(|(_, field)| event.get(field).map(|v| v.to_string().into()))
+        .collect()
 }
 
 fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
@@ -222,7 +258,10 @@ pub fn month_bounds(zone: Tz, first: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>
 }
 
 /// The whole local days spanning `[low, high]`.
-fn day_bounds(zone: Tz, (low, high): (DateTime<Utc>, DateTime<Utc>)) -> (DateTime<Utc>, DateTime<Utc>) {
+fn day_bounds(
+    zone: Tz,
+    (low, high): (DateTime<Utc>, DateTime<Utc>),
+) -> (DateTime<Utc>, DateTime<Utc>) {
     let first = local_date(zone, low);
     let last = local_date(zone, high) + Days::new(1);
     (start_of_day(zone, first), start_of_day(zone, last))
@@ -231,7 +270,10 @@ fn day_bounds(zone: Tz, (low, high): (DateTime<Utc>, DateTime<Utc>)) -> (DateTim
 /// A finding's window in local time.
 fn local_window(zone: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> FindingWindow {
     let local = |t: DateTime<Utc>| t.with_timezone(&zone).fixed_offset();
-    FindingWindow { start: local(start), end: local(end) }
+    FindingWindow {
+        start: local(start),
+        end: local(end),
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ fn rules(text: &str) -> RuleSet {
 }
 
 fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
 }
 
 fn failure(id: &str, user: &str, time: &str) -> Event {
@@ -30,7 +32,11 @@ fn failure(id: &str, user: &str, time: &str) -> Event {
 }
 
 fn burst(user: &str, times: &[&str]) -> Vec<Event> {
-    times.iter().enumerate().map(|(i, t)| failure(&format!("{user}-{i}"), user, t)).collect()
+    times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| failure(&format!("{user}-{i}"), user, t))
+        .collect()
 }
 
 fn windows(report: &Report) -> Vec<(String, String, String, f64)> {
@@ -40,7 +46,12 @@ fn windows(report: &Report) -> Vec<(String, String, String, f64)> {
         .map(|f| {
             let user = f.key.get("user").cloned().unwrap_or_default();
             let count = f.values.get("count").copied().unwrap_or(-1.0);
-            (user, f.window.start.to_rfc3339(), f.window.end.to_rfc3339(), count)
+            (
+                user,
+                f.window.start.to_rfc3339(),
+                f.window.end.to_rfc3339(),
+                count,
+            )
         })
         .collect()
 }
@@ -51,8 +62,14 @@ fn row(user: &str, start: &str, end: &str, count: f64) -> (String, String, Strin
 
 #[test]
 fn a_burst_becomes_one_finding_with_every_field() {
-    let times = ["2026-03-02T08:00:00Z", "2026-03-02T08:01:00Z", "2026-03-02T08:02:00Z",
-                 "2026-03-02T08:03:00Z", "2026-03-02T08:04:00Z", "2026-03-02T08:05:00Z"];
+    let times = [
+        "2026-03-02T08:00:00Z",
+        "2026-03-02T08:01:00Z",
+        "2026-03-02T08:02:00Z",
+        "2026-03-02T08:03:00Z",
+        "2026-03-02T08:04:00Z",
+        "2026-03-02T08:05:00Z",
+    ];
     let report = rules(FAILED).evaluate(burst("anna", &times), Options::default());
     let finding = &report.findings[0];
     assert_eq!(report.findings.len(), 1);
@@ -60,10 +77,21 @@ fn a_burst_becomes_one_finding_with_every_field() {
     assert_eq!(finding.condition, "count() >= 5");
     assert_eq!(finding.explanation, "anna failed 6 times on 2026-03-02");
     assert_eq!(finding.evidence.total, 6);
-    assert_eq!(finding.evidence.ids, ["anna-0", "anna-1", "anna-2", "anna-3", "anna-4", "anna-5"]);
-    let expected = row("anna", "2026-03-02T00:00:00+01:00", "2026-03-03T00:00:00+01:00", 6.0);
+    assert_eq!(
+        finding.evidence.ids,
+        ["anna-0", "anna-1", "anna-2", "anna-3", "anna-4", "anna-5"]
+    );
+    let expected = row(
+        "anna",
+        "2026-03-02T00:00:00+01:00",
+        "2026-03-03T00:00:00+01:00",
+        6.0,
+    );
     assert_eq!(windows(&report), [expected]);
-    assert_eq!(report.period.start.map(|t| t.to_rfc3339()).as_deref(), Some("2026-03-02T00:00:00+01:00"));
+    assert_eq!(
+        report.period.start.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-03-02T00:00:00+01:00")
+    );
     assert_eq!(report.input.evaluated, 6);
 }
 
@@ -78,63 +106,130 @@ fn below_the_threshold_gives_nothing() {
 #[test]
 fn a_burst_after_local_midnight_belongs_to_the_local_day() {
     // 23:05Z-23:25Z on 2 March is 00:05-00:25 on 3 March in Stockholm.
-    let times = ["2026-03-02T23:05:00Z", "2026-03-02T23:10:00Z", "2026-03-02T23:15:00Z",
-                 "2026-03-02T23:20:00Z", "2026-03-02T23:25:00Z"];
+    let times = [
+        "2026-03-02T23:05:00Z",
+        "2026-03-02T23:10:00Z",
+        "2026-03-02T23:15:00Z",
+        "2026-03-02T23:20:00Z",
+        "2026-03-02T23:25:00Z",
+    ];
     let report = rules(FAILED).evaluate(burst("bo", &times), Options::default());
-    let expected = row("bo", "2026-03-03T00:00:00+01:00", "2026-03-04T00:00:00+01:00", 5.0);
+    let expected = row(
+        "bo",
+        "2026-03-03T00:00:00+01:00",
+        "2026-03-04T00:00:00+01:00",
+        5.0,
+    );
     assert_eq!(windows(&report), [expected]);
 }
 
 #[test]
 fn failures_either_side_of_local_midnight_are_two_days() {
     // Six failures on one UTC day, but three before and three after local midnight.
-    let times = ["2026-03-02T22:40:00Z", "2026-03-02T22:45:00Z", "2026-03-02T22:50:00Z",
-                 "2026-03-02T23:10:00Z", "2026-03-02T23:15:00Z", "2026-03-02T23:20:00Z"];
+    let times = [
+        "2026-03-02T22:40:00Z",
+        "2026-03-02T22:45:00Z",
+        "2026-03-02T22:50:00Z",
+        "2026-03-02T23:10:00Z",
+        "2026-03-02T23:15:00Z",
+        "2026-03-02T23:20:00Z",
+    ];
     let report = rules(FAILED).evaluate(burst("bo", &times), Options::default());
     assert_eq!(report.findings, []);
 }
 
 #[test]
 fn spring_forward_day_is_23_hours() {
-    let times = ["2026-03-28T23:30:00Z", "2026-03-29T00:59:00Z", "2026-03-29T01:00:00Z",
-                 "2026-03-29T12:00:00Z", "2026-03-29T21:59:00Z"];
+    let times = [
+        "2026-03-28T23:30:00Z",
+        "2026-03-29T00:59:00Z",
+        "2026-03-29T01:00:00Z",
+        "2026-03-29T12:00:00Z",
+        "2026-03-29T21:59:00Z",
+    ];
     let report = rules(FAILED).evaluate(burst("cia", &times), Options::default());
-    let expected = row("cia", "2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00", 5.0);
+    let expected = row(
+        "cia",
+        "2026-03-29T00:00:00+01:00",
+        "2026-03-30T00:00:00+02:00",
+        5.0,
+    );
     assert_eq!(windows(&report), [expected]);
 }
 
 #[test]
 fn fall_back_day_is_25_hours_and_keeps_the_repeated_hour() {
     // 00:30Z and 01:30Z are both 02:30 local on 25 October.
-    let times = ["2026-10-24T22:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z",
-                 "2026-10-25T12:00:00Z", "2026-10-25T22:59:00Z"];
+    let times = [
+        "2026-10-24T22:00:00Z",
+        "2026-10-25T00:30:00Z",
+        "2026-10-25T01:30:00Z",
+        "2026-10-25T12:00:00Z",
+        "2026-10-25T22:59:00Z",
+    ];
     let report = rules(FAILED).evaluate(burst("dan", &times), Options::default());
-    let expected = row("dan", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", 5.0);
+    let expected = row(
+        "dan",
+        "2026-10-25T00:00:00+02:00",
+        "2026-10-26T00:00:00+01:00",
+        5.0,
+    );
     assert_eq!(windows(&report), [expected]);
 }
 
 #[test]
 fn a_local_month_boundary_differs_from_utc() {
     let events = burst("eva", &["2026-03-31T22:30:00Z"; 5]);
-    let march = Options { period: NaiveDate::from_ymd_opt(2026, 3, 1), ..Options::default() };
+    let march = Options {
+        period: NaiveDate::from_ymd_opt(2026, 3, 1),
+        ..Options::default()
+    };
     let report = rules(FAILED).evaluate(events.clone(), march);
-    assert_eq!((report.input.outside_period, report.input.evaluated), (5, 0));
+    assert_eq!(
+        (report.input.outside_period, report.input.evaluated),
+        (5, 0)
+    );
     assert_eq!(report.findings, []);
-    let april = Options { period: NaiveDate::from_ymd_opt(2026, 4, 1), ..Options::default() };
+    let april = Options {
+        period: NaiveDate::from_ymd_opt(2026, 4, 1),
+        ..Options::default()
+    };
     let report = rules(FAILED).evaluate(events, april);
-    let expected = row("eva", "2026-04-01T00:00:00+02:00", "2026-04-02T00:00:00+02:00", 5.0);
+    let expected = row(
+        "eva",
+        "2026-04-01T00:00:00+02:00",
+        "2026-04-02T00:00:00+02:00",
+        5.0,
+    );
     assert_eq!(windows(&report), [expected]);
-    assert_eq!(report.period.end.map(|t| t.to_rfc3339()).as_deref(), Some("2026-05-01T00:00:00+02:00"));
+    assert_eq!(
+        report.period.end.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-05-01T00:00:00+02:00")
+    );
 }
 
 #[test]
 fn month_windows_follow_the_local_calendar() {
     let text = FAILED.replace("per day", "per month");
-    let events = burst("eva", &["2026-03-31T22:30:00Z", "2026-04-15T10:00:00Z", "2026-04-30T21:59:00Z",
-                                "2026-04-30T22:00:00Z", "2026-04-01T00:00:00Z", "2026-04-02T00:00:00Z"]);
+    let events = burst(
+        "eva",
+        &[
+            "2026-03-31T22:30:00Z",
+            "2026-04-15T10:00:00Z",
+            "2026-04-30T21:59:00Z",
+            "2026-04-30T22:00:00Z",
+            "2026-04-01T00:00:00Z",
+            "2026-04-02T00:00:00Z",
+        ],
+    );
     let report = rules(&text).evaluate(events, Options::default());
     // 2026-04-30T22:00Z is already May; the other five are April.
-    let expected = row("eva", "2026-04-01T00:00:00+02:00", "2026-05-01T00:00:00+02:00", 5.0);
+    let expected = row(
+        "eva",
+        "2026-04-01T00:00:00+02:00",
+        "2026-05-01T00:00:00+02:00",
+        5.0,
+    );
     assert_eq!(windows(&report), [expected]);
 }
 
@@ -144,9 +239,17 @@ fn the_zone_option_overrides_the_file() {
     let times = ["2026-03-02T23:05:00Z"; 5];
     let report = rules(&text).evaluate(burst("bo", &times), Options::default());
     assert_eq!(report.time_zone, "UTC");
-    let expected = row("bo", "2026-03-02T00:00:00+00:00", "2026-03-03T00:00:00+00:00", 5.0);
+    let expected = row(
+        "bo",
+        "2026-03-02T00:00:00+00:00",
+        "2026-03-03T00:00:00+00:00",
+        5.0,
+    );
     assert_eq!(windows(&report), [expected]);
-    let options = Options { zone: Some(chrono_tz::Europe::Stockholm), ..Options::default() };
+    let options = Options {
+        zone: Some(chrono_tz::Europe::Stockholm),
+        ..Options::default()
+    };
     let report = rules(&text).evaluate(burst("bo", &times), options);
     assert_eq!(report.time_zone, "Europe/Stockholm");
 }
@@ -175,12 +278,21 @@ fn whole_period_windows_span_the_period() {
         Event::new(at("2026-03-02T08:00:00Z"), "u", "read"),
         Event::new(at("2026-03-20T08:00:00Z"), "u", "read"),
     ];
-    let options = Options { period: NaiveDate::from_ymd_opt(2026, 3, 1), ..Options::default() };
+    let options = Options {
+        period: NaiveDate::from_ymd_opt(2026, 3, 1),
+        ..Options::default()
+    };
     let report = rules(text).evaluate(events, options);
     let finding = &report.findings[0];
-    assert_eq!(finding.window.start.to_rfc3339(), "2026-03-01T00:00:00+01:00");
+    assert_eq!(
+        finding.window.start.to_rfc3339(),
+        "2026-03-01T00:00:00+01:00"
+    );
     assert_eq!(finding.window.end.to_rfc3339(), "2026-04-01T00:00:00+02:00");
-    assert_eq!(finding.explanation, "u read 2 times in 2026-03-01 to 2026-03-31");
+    assert_eq!(
+        finding.explanation,
+        "u read 2 times in 2026-03-01 to 2026-03-31"
+    );
 }
 
 #[test]
@@ -191,7 +303,10 @@ fn a_rule_without_group_by_reports_each_event() {
     event.id = Some("x1".into());
     let report = rules(text).evaluate(vec![event], Options::default());
     let finding = &report.findings[0];
-    assert_eq!(finding.explanation, "ulf locked at 2026-03-02 09:00:00 from (none)");
+    assert_eq!(
+        finding.explanation,
+        "ulf locked at 2026-03-02 09:00:00 from (none)"
+    );
     assert_eq!(finding.evidence.ids, ["x1"]);
     assert_eq!(finding.window.start, finding.window.end);
     assert_eq!(finding.key.get("user").map(String::as_str), Some("ulf"));
@@ -211,7 +326,8 @@ fn missing_fields_make_comparisons_false() {
         ("amount + 1 > 0", false),
     ];
     for (filter, expected) in cases {
-        let text = format!("rule r {{ title \"t\"; category pattern; severity low; where {filter} }}");
+        let text =
+            format!("rule r {{ title \"t\"; category pattern; severity low; where {filter} }}");
         let event = Event::new(at("2026-03-02T08:00:00Z"), "u", "read");
         let report = rules(&text).evaluate(vec![event], Options::default());
         assert_eq!(report.findings.len() == 1, expected, "{filter}");
@@ -233,16 +349,35 @@ fn rejected_and_ignored_records_are_counted_with_locations() {
     records.push(Record::Event(failure("1", "u", "2026-03-02T08:00:00Z")));
     let report = set.evaluate_records(records, Options::default());
     let input = &report.input;
-    assert_eq!((input.read, input.rejected, input.ignored, input.evaluated), (9, 7, 1, 1));
+    assert_eq!(
+        (input.read, input.rejected, input.ignored, input.evaluated),
+        (9, 7, 1, 1)
+    );
     assert_eq!(input.reasons[0].reason, "bad_time");
     assert_eq!(input.reasons[0].count, 7);
-    let first: Vec<&str> = input.reasons[0].locations.iter().map(String::as_str).collect();
-    assert_eq!(first, ["a.jsonl:1", "a.jsonl:2", "a.jsonl:3", "a.jsonl:4", "a.jsonl:5"]);
+    let first: Vec<&str> = input.reasons[0]
+        .locations
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "a.jsonl:1",
+            "a.jsonl:2",
+            "a.jsonl:3",
+            "a.jsonl:4",
+            "a.jsonl:5"
+        ]
+    );
     assert_eq!(input.ignored_kinds[0].kind, "windows:4688");
 }
 
 fn mixed_events() -> Vec<Event> {
-    let start = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().unwrap_or_default();
+    let start = Utc
+        .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     (0..300u32)
         .map(|i| {
             let time = start + chrono::Duration::minutes(i64::from(i * 97 % 40_000));

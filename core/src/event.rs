@@ -217,7 +217,10 @@ impl Field {
 
     /// Looks up a canonical field by name.
     pub fn canonical(name: &str) -> Option<Field> {
-        Field::CANONICAL.iter().find(|(n, _)| *n == name).map(|(_, f)| f.clone())
+        Field::CANONICAL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f.clone())
     }
 
     /// The name written in rules: `user`, or `attr.NAME`.

@@ -38,7 +38,9 @@ pub struct ParseError {
 /// Parses a whole rule file.
 pub fn parse(text: &str) -> Result<File, ParseError> {
     if let Some(diagnostic) = check_nesting(text) {
-        return Err(ParseError { diagnostics: vec![diagnostic] });
+        return Err(ParseError {
+            diagnostics: vec![diagnostic],
+        });
     }
     let pairs = Grammar::parse(Rule::file, text).map_err(|e| ParseError {
         diagnostics: vec![words::syntax_error(text, &e)],
@@ -109,7 +111,11 @@ impl Nesting {
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
             .count();
-        if &bytes[i..end] == b"not" { self.prefix(end) } else { self.other(end) }
+        if &bytes[i..end] == b"not" {
+            self.prefix(end)
+        } else {
+            self.other(end)
+        }
     }
 
     fn skip_string(&mut self, bytes: &[u8], mut i: usize) -> usize {

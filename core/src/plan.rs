@@ -135,7 +135,10 @@ fn operand(expr: &Expr, other: &Expr) -> Node {
 }
 
 fn set(expr: &Expr) -> Box<node::Set> {
-    let mut set = node::Set { texts: HashSet::new(), numbers: Vec::new() };
+    let mut set = node::Set {
+        texts: HashSet::new(),
+        numbers: Vec::new(),
+    };
     if let ExprKind::Set(items) = &expr.kind {
         for item in items {
             match &item.value {

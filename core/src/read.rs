@@ -34,12 +34,20 @@ pub struct Location {
 impl Location {
     /// A location on line `line` of `source`.
     pub fn line(source: &str, line: u64) -> Location {
-        Location { source: source.to_string(), line: Some(line), record: None }
+        Location {
+            source: source.to_string(),
+            line: Some(line),
+            record: None,
+        }
     }
 
     /// The `record`th record of `source`.
     pub fn record(source: &str, record: u64) -> Location {
-        Location { source: source.to_string(), line: None, record: Some(record) }
+        Location {
+            source: source.to_string(),
+            line: None,
+            record: Some(record),
+        }
     }
 }
 
@@ -67,7 +75,10 @@ pub struct Rejection {
 impl Rejection {
     /// The rejection as a diagnostic, for `--on-error fail`.
     pub fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic::error(self.code.code, format!("{}: {}", self.location, self.message))
+        Diagnostic::error(
+            self.code.code,
+            format!("{}: {}", self.location, self.message),
+        )
     }
 }
 
@@ -103,7 +114,9 @@ impl Format {
 
     /// Reads a format name.
     pub fn parse(name: &str) -> Option<Format> {
-        [Format::Jsonl, Format::Fhir].into_iter().find(|f| f.name() == name)
+        [Format::Jsonl, Format::Fhir]
+            .into_iter()
+            .find(|f| f.name() == name)
     }
 
     /// Guesses the format from a file name: `.ndjson` and FHIR-looking
@@ -113,7 +126,11 @@ impl Format {
         let lower = name.to_ascii_lowercase();
         let fhir_name = lower.contains("auditevent") || lower.contains("fhir");
         let json = lower.ends_with(".json") || lower.ends_with(".ndjson");
-        if json && (fhir_name || lower.ends_with(".ndjson")) { Format::Fhir } else { Format::Jsonl }
+        if json && (fhir_name || lower.ends_with(".ndjson")) {
+            Format::Fhir
+        } else {
+            Format::Jsonl
+        }
     }
 }
 
@@ -128,7 +145,10 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions { zone: chrono_tz::Europe::Stockholm, max_record_bytes: 1 << 20 }
+        ReadOptions {
+            zone: chrono_tz::Europe::Stockholm,
+            max_record_bytes: 1 << 20,
+        }
     }
 }
 
@@ -138,7 +158,11 @@ pub type Records = Box<dyn Iterator<Item = Record> + Send>;
 /// Opens `path` and reads it in `format`.
 pub fn open(path: &Path, format: Format, options: &ReadOptions) -> Result<Records, Diagnostic> {
     let file = File::open(path).map_err(|e| read_failed(path, &e))?;
-    let source = path.file_name().and_then(|n| n.to_str()).unwrap_or("input").to_string();
+    let source = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("input")
+        .to_string();
     let reader = BufReader::new(file);
     Ok(match format {
         Format::Jsonl => Box::new(jsonl::JsonLines::new(reader, &source, options.clone())),
@@ -147,6 +171,9 @@ pub fn open(path: &Path, format: Format, options: &ReadOptions) -> Result<Record
 }
 
 fn read_failed(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(codes::READ_FAILED.code, format!("cannot read `{}`", path.display()))
-        .with_help(error.to_string())
+    Diagnostic::error(
+        codes::READ_FAILED.code,
+        format!("cannot read `{}`", path.display()),
+    )
+    .with_help(error.to_string())
 }

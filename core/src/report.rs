@@ -31,7 +31,7 @@ pub struct Report {
     pub inputs: Vec<InputFile>,
     /// What was read, and what was not evaluated and why.
     pub input: InputSummary,
-    /// Per rule: events matched, findings, events without a group key.
+    /// Per rule: events matched, groups kept, findings, events without a key.
     pub rule_stats: Vec<RuleStat>,
     /// The findings, sorted by category, rule, key and window start.
     pub findings: Vec<Finding>,
@@ -127,6 +127,8 @@ pub struct RuleStat {
     pub matched: u64,
     /// Matching events that lacked a group key: not grouped, not lumped.
     pub missing_key: u64,
+    /// Groups (key and window) the rule kept during the pass.
+    pub groups: u64,
     /// Findings it produced.
     pub findings: u64,
 }
@@ -146,7 +148,9 @@ pub struct Finding {
     pub key: BTreeMap<String, String>,
     /// The window the events fell in.
     pub window: FindingWindow,
-    /// The aggregate values, by name.
+    /// The aggregate values, by name; whole numbers are written without a
+    /// fraction so every language prints them alike.
+    #[serde(serialize_with = "whole_numbers")]
     pub values: BTreeMap<String, f64>,
     /// The alert condition as written in the rule.
     pub condition: String,
@@ -197,6 +201,22 @@ impl Report {
         let count = |c| self.findings.iter().filter(|f| f.category == c).count();
         Category::ALL.into_iter().map(|c| (c, count(c))).collect()
     }
+}
+
+fn whole_numbers<S: serde::Serializer>(
+    values: &BTreeMap<String, f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(values.len()))?;
+    for (name, value) in values {
+        if value.fract() == 0.0 && value.abs() < 9.0e15 {
+            map.serialize_entry(name, &(*value as i64))?;
+        } else {
+            map.serialize_entry(name, value)?;
+        }
+    }
+    map.end()
 }
 
 /// SHA-256 of bytes, as lowercase hexadecimal.

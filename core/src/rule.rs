@@ -19,8 +19,12 @@ pub enum Category {
 
 impl Category {
     /// Every category, in report order.
-    pub const ALL: [Category; 4] =
-        [Category::Unauthorized, Category::Narcotics, Category::Pattern, Category::Relation];
+    pub const ALL: [Category; 4] = [
+        Category::Unauthorized,
+        Category::Narcotics,
+        Category::Pattern,
+        Category::Relation,
+    ];
 
     /// The name used in rule files and reports.
     pub fn as_str(self) -> &'static str {

@@ -42,7 +42,10 @@ fn summary(diagnostics: &[Diagnostic]) -> String {
 impl RuleError {
     /// Renders every diagnostic for a terminal.
     pub fn render(&self) -> String {
-        self.diagnostics.iter().map(|d| d.render(&self.file, &self.text)).collect()
+        self.diagnostics
+            .iter()
+            .map(|d| d.render(&self.file, &self.text))
+            .collect()
     }
 }
 
@@ -82,34 +85,62 @@ impl RuleSet {
     pub fn from_sources(
         sources: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RuleSet, RuleError> {
-        let mut set = RuleSet { files: Vec::new(), zone: None, rules: Vec::new(), warnings: Vec::new() };
+        let mut set = RuleSet {
+            files: Vec::new(),
+            zone: None,
+            rules: Vec::new(),
+            warnings: Vec::new(),
+        };
         for (name, text) in sources {
             set.add(&name, &text)?;
         }
-        tracing::debug!(files = set.files.len(), rules = set.rules.len(), "rules planned");
+        tracing::debug!(
+            files = set.files.len(),
+            rules = set.rules.len(),
+            "rules planned"
+        );
         Ok(set)
     }
 
     fn add(&mut self, name: &str, text: &str) -> Result<(), RuleError> {
-        let error = |diagnostics| RuleError { file: name.into(), text: text.into(), diagnostics };
+        let error = |diagnostics| RuleError {
+            file: name.into(),
+            text: text.into(),
+            diagnostics,
+        };
         let file = parse(text).map_err(|e| error(e.diagnostics))?;
         let checked = check(&file, text).map_err(|e| error(e.diagnostics))?;
-        self.merge_zone(checked.zone, &file, text).map_err(|d| error(vec![d]))?;
+        self.merge_zone(checked.zone, &file, text)
+            .map_err(|d| error(vec![d]))?;
         for spec in &checked.rules {
-            self.merge_rule(spec, &file, text).map_err(|d| error(vec![d]))?;
+            self.merge_rule(spec, &file, text)
+                .map_err(|d| error(vec![d]))?;
         }
         let warnings = checked.warnings.into_iter().map(|w| (name.to_string(), w));
         self.warnings.extend(warnings);
-        self.files.push(Digested { name: name.into(), sha256: sha256_hex(text.as_bytes()) });
+        let sha256 = sha256_hex(text.as_bytes());
+        self.files.push(Digested {
+            name: file_name(Path::new(name)),
+            sha256,
+        });
         Ok(())
     }
 
-    fn merge_zone(&mut self, zone: Option<Tz>, file: &crate::ast::File, text: &str) -> Result<(), Diagnostic> {
+    fn merge_zone(
+        &mut self,
+        zone: Option<Tz>,
+        file: &crate::ast::File,
+        text: &str,
+    ) -> Result<(), Diagnostic> {
         match (self.zone, zone) {
             (Some(have), Some(new)) if have != new => {
                 let at = file.zones.first().map(|z| z.range).unwrap_or_default();
                 let span = crate::diagnostic::Span::locate(text, at.start, at.end);
-                let message = format!("zone `{}` differs from `{}` declared before", new.name(), have.name());
+                let message = format!(
+                    "zone `{}` differs from `{}` declared before",
+                    new.name(),
+                    have.name()
+                );
                 Err(Diagnostic::error(codes::CONFLICTING_ZONE.code, message).with_label(span, ""))
             }
             (None, Some(new)) => {
@@ -120,12 +151,24 @@ impl RuleSet {
         }
     }
 
-    fn merge_rule(&mut self, spec: &RuleSpec, file: &crate::ast::File, text: &str) -> Result<(), Diagnostic> {
+    fn merge_rule(
+        &mut self,
+        spec: &RuleSpec,
+        file: &crate::ast::File,
+        text: &str,
+    ) -> Result<(), Diagnostic> {
         if self.rules.iter().any(|r| r.spec.name == spec.name) {
-            let at = file.rules.iter().find(|r| r.name.value == spec.name).map(|r| r.name.range);
+            let at = file
+                .rules
+                .iter()
+                .find(|r| r.name.value == spec.name)
+                .map(|r| r.name.range);
             let at = at.unwrap_or_default();
             let span = crate::diagnostic::Span::locate(text, at.start, at.end);
-            let message = format!("a rule named `{}` is defined in another file too", spec.name);
+            let message = format!(
+                "a rule named `{}` is defined in another file too",
+                spec.name
+            );
             return Err(Diagnostic::error(codes::DUPLICATE_RULE.code, message).with_label(span, ""));
         }
         self.rules.push(plan_rule(spec));
@@ -135,7 +178,9 @@ impl RuleSet {
     /// The zone in force: `preferred` when given, else the files' zone,
     /// else Europe/Stockholm.
     pub fn zone(&self, preferred: Option<Tz>) -> Tz {
-        preferred.or(self.zone).unwrap_or(chrono_tz::Europe::Stockholm)
+        preferred
+            .or(self.zone)
+            .unwrap_or(chrono_tz::Europe::Stockholm)
     }
 
     /// The rules, in file order.
@@ -177,7 +222,9 @@ impl RuleSet {
         options: Options,
     ) -> Report {
         let mut evaluation = self.evaluation(options);
-        records.into_iter().for_each(|record| evaluation.push_record(record));
+        records
+            .into_iter()
+            .for_each(|record| evaluation.push_record(record));
         evaluation.finish()
     }
 }
@@ -217,8 +264,21 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RuleError> {
     Ok(files)
 }
 
+/// A path's last component, the name files go by in reports.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 fn unreadable(path: &Path, error: &std::io::Error) -> RuleError {
     let message = format!("cannot read `{}`", path.display());
-    let diagnostic = Diagnostic::error(codes::READ_FAILED.code, message).with_help(error.to_string());
-    RuleError { file: path.display().to_string(), text: String::new(), diagnostics: vec![diagnostic] }
+    let diagnostic =
+        Diagnostic::error(codes::READ_FAILED.code, message).with_help(error.to_string());
+    RuleError {
+        file: path.display().to_string(),
+        text: String::new(),
+        diagnostics: vec![diagnostic],
+    }
 }

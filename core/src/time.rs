@@ -29,9 +29,15 @@ pub fn parse_timestamp(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
 }
 
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {
-    const FORMATS: [&str; 4] =
-        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
-    FORMATS.iter().find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    FORMATS
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
 }
 
 /// The instant of a local wall-clock time in `zone`.
@@ -99,7 +105,9 @@ impl Calendar {
         match self {
             Calendar::Day => first + Days::new(1),
             Calendar::Week => first + Days::new(7),
-            Calendar::Month => first.checked_add_months(chrono::Months::new(1)).unwrap_or(first),
+            Calendar::Month => first
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(first),
         }
     }
 
@@ -126,7 +134,10 @@ impl Calendar {
 
 /// Writes an instant as RFC 3339 with the zone's local offset, to the second.
 pub fn format_local(zone: Tz, instant: DateTime<Utc>) -> String {
-    instant.with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    instant
+        .with_timezone(&zone)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 /// Reads a `YYYY-MM` month.

@@ -68,11 +68,14 @@ fn allowed_names(grouping: &Grouping) -> Vec<String> {
     match grouping {
         Grouping::PerEvent => {
             let fields = Field::CANONICAL.iter().map(|(n, _)| (*n).to_string());
-            fields.chain(["rule".to_string(), "title".to_string()]).collect()
+            fields
+                .chain(["rule".to_string(), "title".to_string()])
+                .collect()
         }
         Grouping::Groups { keys, .. } => {
             let keys = keys.iter().map(|(name, _)| name.clone());
-            keys.chain(GROUP_NAMES.iter().map(|n| (*n).to_string())).collect()
+            keys.chain(GROUP_NAMES.iter().map(|n| (*n).to_string()))
+                .collect()
         }
     }
 }

@@ -75,7 +75,10 @@ pub enum Scope {
 pub const AGGREGATES: [&str; 1] = ["count"];
 
 /// Resolves a field path, reporting an unknown one.
-pub(crate) fn resolve_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) -> Option<Field> {
+pub(crate) fn resolve_field(
+    checker: &mut Checker<'_>,
+    path: &Spanned<Vec<String>>,
+) -> Option<Field> {
     let parts: Vec<&str> = path.value.iter().map(String::as_str).collect();
     let field = match parts.as_slice() {
         [name] => Field::canonical(name),
@@ -89,7 +92,10 @@ pub(crate) fn resolve_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String
 }
 
 fn unknown_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) {
-    let name = Spanned { value: path.value.join("."), range: path.range };
+    let name = Spanned {
+        value: path.value.join("."),
+        range: path.range,
+    };
     let names: Vec<&str> = Field::CANONICAL.iter().map(|(n, _)| *n).collect();
     if suggest(&name.value, &names).is_some() {
         return checker.unknown(codes::UNKNOWN_FIELD, "field", &name, &names);
@@ -124,9 +130,15 @@ fn literal_type(literal: &Literal) -> Type {
 }
 
 fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &Scope) -> Type {
-    let path = Spanned { value: parts.to_vec(), range: expr.range };
+    let path = Spanned {
+        value: parts.to_vec(),
+        range: expr.range,
+    };
     if *scope == Scope::Groups {
-        let message = format!("`{}` is a field, but `alert` reads aggregates", parts.join("."));
+        let message = format!(
+            "`{}` is a field, but `alert` reads aggregates",
+            parts.join(".")
+        );
         let help = "count events with `count()`; filter fields in `where`".to_string();
         checker.report_with_help(codes::TYPE_MISMATCH, expr.range, message, help);
         return Type::Unknown;
@@ -142,7 +154,10 @@ fn call_type(
 ) -> Type {
     let is_aggregate = AGGREGATES.contains(&name.value.as_str());
     if *scope == Scope::Event && is_aggregate {
-        let message = format!("`{}()` counts groups and belongs in `alert when`", name.value);
+        let message = format!(
+            "`{}()` counts groups and belongs in `alert when`",
+            name.value
+        );
         let help = "use `group by` and `alert when count() > N`".to_string();
         checker.report_with_help(codes::UNKNOWN_FUNCTION, name.range, message, help);
         return Type::Unknown;
@@ -163,7 +178,10 @@ fn set_type(checker: &mut Checker<'_>, items: &[Spanned<Literal>]) -> Type {
     for item in items {
         let found = literal_type(&item.value);
         if Some(found) != first || !matches!(found, Type::Text | Type::Number) {
-            let message = format!("a set holds text or numbers, not a mix; found {}", found.describe());
+            let message = format!(
+                "a set holds text or numbers, not a mix; found {}",
+                found.describe()
+            );
             checker.report(codes::TYPE_MISMATCH, item.range, message, "");
             return Type::Unknown;
         }
@@ -216,7 +234,10 @@ fn both(left: Type, right: Type, wanted: Type) -> bool {
 }
 
 fn mismatch(checker: &mut Checker<'_>, op: BinaryOp, lhs: &Expr, rhs: &Expr, l: Type, r: Type) {
-    let range = crate::ast::Range { start: lhs.range.start, end: rhs.range.end };
+    let range = crate::ast::Range {
+        start: lhs.range.start,
+        end: rhs.range.end,
+    };
     let message = format!(
         "`{}` cannot join {} and {}",
         op.symbol(),
@@ -277,7 +298,9 @@ fn arithmetic(
 }
 
 fn ip_literal(checker: &mut Checker<'_>, rhs: &Expr) -> bool {
-    let ExprKind::Literal(Literal::Text(text)) = &rhs.kind else { return false };
+    let ExprKind::Literal(Literal::Text(text)) = &rhs.kind else {
+        return false;
+    };
     if crate::read::canonical::parse_ip(text).is_none() {
         let message = format!("`{text}` is not an IP address");
         checker.report(codes::UNKNOWN_VALUE, rhs.range, message, "");
@@ -290,18 +313,28 @@ fn is_outcome(expr: &Expr) -> bool {
 }
 
 fn outcome_literal(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr) {
-    let ExprKind::Literal(Literal::Text(text)) = &rhs.kind else { return };
+    let ExprKind::Literal(Literal::Text(text)) = &rhs.kind else {
+        return;
+    };
     if is_outcome(lhs) && Outcome::parse(text).is_none() {
-        let name = Spanned { value: text.clone(), range: rhs.range };
+        let name = Spanned {
+            value: text.clone(),
+            range: rhs.range,
+        };
         let names: Vec<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
         checker.unknown(codes::UNKNOWN_VALUE, "outcome", &name, &names);
     }
 }
 
 fn outcome_set(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr) {
-    let ExprKind::Set(items) = &rhs.kind else { return };
+    let ExprKind::Set(items) = &rhs.kind else {
+        return;
+    };
     for item in items {
-        let literal = Expr { kind: ExprKind::Literal(item.value.clone()), range: item.range };
+        let literal = Expr {
+            kind: ExprKind::Literal(item.value.clone()),
+            range: item.range,
+        };
         outcome_literal(checker, lhs, &literal);
     }
 }

@@ -14,7 +14,12 @@ use std::collections::BTreeMap;
 type Bounds = Option<(DateTime<Utc>, DateTime<Utc>)>;
 
 /// The findings of one rule at the end of the pass.
-pub(super) fn findings(rule: &PlannedRule, state: RuleState, zone: Tz, period: Bounds) -> Vec<Finding> {
+pub(super) fn findings(
+    rule: &PlannedRule,
+    state: RuleState,
+    zone: Tz,
+    period: Bounds,
+) -> Vec<Finding> {
     let mut out = state.singles;
     for (key, group) in state.groups {
         let slots = slots(rule, &group);
@@ -38,10 +43,18 @@ fn grouped(
     period: Bounds,
 ) -> Finding {
     let (start, end) = bounds(rule, key, group, period);
-    let keys: BTreeMap<String, String> =
-        rule.keys.iter().zip(&key.values).map(|((n, _), v)| (n.clone(), v.to_string())).collect();
-    let values: BTreeMap<String, f64> =
-        rule.aggregates.iter().zip(slots).map(|(a, v)| (a.name().to_string(), *v)).collect();
+    let keys: BTreeMap<String, String> = rule
+        .keys
+        .iter()
+        .zip(&key.values)
+        .map(|((n, _), v)| (n.clone(), v.to_string()))
+        .collect();
+    let values: BTreeMap<String, f64> = rule
+        .aggregates
+        .iter()
+        .zip(slots)
+        .map(|(a, v)| (a.name().to_string(), *v))
+        .collect();
     let label = window_label(rule.window, zone, start, end);
     let lookup = |name: &str| group_value(rule, &keys, &values, &label, name);
     Finding {
@@ -49,16 +62,28 @@ fn grouped(
         title: rule.spec.title.clone(),
         category: rule.spec.category,
         severity: rule.spec.severity,
-        explanation: render(rule.spec.explain.as_ref(), &default_group_text(rule), lookup),
+        explanation: render(
+            rule.spec.explain.as_ref(),
+            &default_group_text(rule),
+            lookup,
+        ),
         key: keys,
         window: local_window(zone, start, end),
         values,
         condition: rule.spec.condition.clone(),
-        evidence: Evidence { ids: group.ids.iter().map(ToString::to_string).collect(), total: group.count },
+        evidence: Evidence {
+            ids: group.ids.iter().map(ToString::to_string).collect(),
+            total: group.count,
+        },
     }
 }
 
-fn bounds(rule: &PlannedRule, key: &GroupKey, group: &Group, period: Bounds) -> (DateTime<Utc>, DateTime<Utc>) {
+fn bounds(
+    rule: &PlannedRule,
+    key: &GroupKey,
+    group: &Group,
+    period: Bounds,
+) -> (DateTime<Utc>, DateTime<Utc>) {
     let instant = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or_default();
     match (rule.window, period) {
         (Window::Period, Some(p)) => p,
@@ -108,8 +133,14 @@ fn window_label(window: Window, zone: Tz, start: DateTime<Utc>, end: DateTime<Ut
     match window {
         Window::Calendar(calendar) => calendar.label(first),
         _ => {
-            let last = local_date(zone, end).checked_sub_days(Days::new(1)).unwrap_or(first);
-            format!("{} to {}", Calendar::Day.label(first), Calendar::Day.label(last))
+            let last = local_date(zone, end)
+                .checked_sub_days(Days::new(1))
+                .unwrap_or(first);
+            format!(
+                "{} to {}",
+                Calendar::Day.label(first),
+                Calendar::Day.label(last)
+            )
         }
     }
 }
@@ -136,7 +167,10 @@ pub(super) fn single(rule: &PlannedRule, event: &Event, zone: Tz) -> Finding {
         values: BTreeMap::new(),
         condition: String::new(),
         explanation: render(rule.spec.explain.as_ref(), &default, lookup),
-        evidence: Evidence { ids: event.id.iter().cloned().collect(), total: 1 },
+        evidence: Evidence {
+            ids: event.id.iter().cloned().collect(),
+            total: 1,
+        },
     }
 }
 
@@ -144,14 +178,27 @@ fn event_value(rule: &PlannedRule, event: &Event, zone: Tz, name: &str) -> Strin
     let field = match name {
         "rule" => return rule.spec.name.clone(),
         "title" => return rule.spec.title.clone(),
-        "time" => return event.time.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S").to_string(),
-        _ => name.strip_prefix("attr.").map_or_else(|| Field::canonical(name), |a| Some(Field::Attribute(a.into()))),
+        "time" => {
+            return event
+                .time
+                .with_timezone(&zone)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string();
+        }
+        _ => name.strip_prefix("attr.").map_or_else(
+            || Field::canonical(name),
+            |a| Some(Field::Attribute(a.into())),
+        ),
     };
     let value = field.and_then(|f| event.get(&f).map(|v| v.to_string()));
     value.unwrap_or_else(|| "(none)".to_string())
 }
 
-fn render(template: Option<&Template>, default: &Template, lookup: impl Fn(&str) -> String) -> String {
+fn render(
+    template: Option<&Template>,
+    default: &Template,
+    lookup: impl Fn(&str) -> String,
+) -> String {
     let template = template.unwrap_or(default);
     template
         .pieces

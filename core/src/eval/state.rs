@@ -25,7 +25,9 @@ impl Group {
         self.end = end;
         self.count += 1;
         let Some(id) = id else { return };
-        let Err(at) = self.ids.binary_search_by(|probe| (**probe).cmp(id)) else { return };
+        let Err(at) = self.ids.binary_search_by(|probe| (**probe).cmp(id)) else {
+            return;
+        };
         if at < limit {
             self.ids.insert(at, id.into());
             self.ids.truncate(limit);
@@ -67,11 +69,14 @@ impl Counts {
         self.read += 1;
         self.rejected += 1;
         let code = rejection.code;
-        let state = self.reasons.entry(code.name).or_insert_with(|| ReasonState {
-            code: code.code,
-            count: 0,
-            locations: BTreeSet::new(),
-        });
+        let state = self
+            .reasons
+            .entry(code.name)
+            .or_insert_with(|| ReasonState {
+                code: code.code,
+                count: 0,
+                locations: BTreeSet::new(),
+            });
         state.count += 1;
         state.locations.insert(rejection.location.clone());
         if state.locations.len() > limit {
@@ -94,7 +99,10 @@ impl Counts {
             count: state.count,
             locations: state.locations.iter().map(ToString::to_string).collect(),
         });
-        let kinds = self.kinds.iter().map(|(kind, count)| Kind { kind: kind.clone(), count: *count });
+        let kinds = self.kinds.iter().map(|(kind, count)| Kind {
+            kind: kind.clone(),
+            count: *count,
+        });
         InputSummary {
             read: self.read,
             evaluated: self.evaluated,

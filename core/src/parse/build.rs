@@ -132,9 +132,14 @@ struct Builder<'t> {
 
 /// Builds the syntax tree of a parsed file.
 pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<Diagnostic>> {
-    let builder = Builder { text, errors: RefCell::new(Vec::new()) };
+    let builder = Builder {
+        text,
+        errors: RefCell::new(Vec::new()),
+    };
     let mut file = File::default();
-    let Some(top) = pairs.next() else { return Ok(file) };
+    let Some(top) = pairs.next() else {
+        return Ok(file);
+    };
     for pair in top.into_inner() {
         match node(pair.as_rule()) {
             Node::Zone => file.zones.push(builder.zone(pair)),
@@ -143,17 +148,25 @@ pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<D
         }
     }
     let errors = builder.errors.into_inner();
-    if errors.is_empty() { Ok(file) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(errors)
+    }
 }
 
 fn range(pair: &Pair<'_, Rule>) -> Range {
     let span = pair.as_span();
-    Range { start: span.start(), end: span.end() }
+    Range {
+        start: span.start(),
+        end: span.end(),
+    }
 }
 
 /// The children that carry meaning: keywords and silent helpers are skipped.
 fn meaningful<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
-    pair.into_inner().filter(|p| node(p.as_rule()) != Node::Inner || is_container(p.as_rule()))
+    pair.into_inner()
+        .filter(|p| node(p.as_rule()) != Node::Inner || is_container(p.as_rule()))
 }
 
 fn is_container(rule: Rule) -> bool {
@@ -179,12 +192,21 @@ impl Builder<'_> {
     }
 
     fn zone(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
-        let text = self.child(&pair).map(|p| self.string(p)).unwrap_or_default();
-        Spanned { value: text.value, range: text.range }
+        let text = self
+            .child(&pair)
+            .map(|p| self.string(p))
+            .unwrap_or_default();
+        Spanned {
+            value: text.value,
+            range: text.range,
+        }
     }
 
     fn name(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
-        Spanned { value: pair.as_str().to_string(), range: range(&pair) }
+        Spanned {
+            value: pair.as_str().to_string(),
+            range: range(&pair),
+        }
     }
 
     fn rule(&self, pair: Pair<'_, Rule>) -> RuleDecl {
@@ -192,7 +214,11 @@ impl Builder<'_> {
         let mut children = meaningful(pair);
         let name = children.next().map(|p| self.name(p)).unwrap_or_default();
         let clauses = children.map(|p| self.clause(p)).collect();
-        RuleDecl { name, clauses, range: whole }
+        RuleDecl {
+            name,
+            clauses,
+            range: whole,
+        }
     }
 
     fn clause(&self, pair: Pair<'_, Rule>) -> Spanned<Clause> {
@@ -206,7 +232,9 @@ impl Builder<'_> {
     }
 
     fn simple_clause(&self, rule: Rule, pair: Pair<'_, Rule>) -> Clause {
-        let Some(inner) = self.child(&pair) else { return Clause::Title(String::new()) };
+        let Some(inner) = self.child(&pair) else {
+            return Clause::Title(String::new());
+        };
         match rule {
             Rule::title => Clause::Title(self.string(inner).value),
             Rule::description => Clause::Description(self.string(inner).value),
@@ -219,7 +247,10 @@ impl Builder<'_> {
     }
 
     fn group_by(&self, pair: Pair<'_, Rule>) -> GroupBy {
-        let mut group = GroupBy { keys: Vec::new(), per: None };
+        let mut group = GroupBy {
+            keys: Vec::new(),
+            per: None,
+        };
         for part in meaningful(pair) {
             match part.as_rule() {
                 Rule::key_list => group.keys = meaningful(part).map(|p| self.path(p)).collect(),
@@ -232,12 +263,18 @@ impl Builder<'_> {
     fn window(&self, pair: Pair<'_, Rule>) -> Option<Spanned<String>> {
         let calendar = self.child(&pair)?;
         let at = range(&calendar);
-        Some(Spanned { value: calendar.as_str().to_string(), range: at })
+        Some(Spanned {
+            value: calendar.as_str().to_string(),
+            range: at,
+        })
     }
 
     fn path(&self, pair: Pair<'_, Rule>) -> Spanned<Vec<String>> {
         let parts = pair.as_str().split('.').map(str::to_string).collect();
-        Spanned { value: parts, range: range(&pair) }
+        Spanned {
+            value: parts,
+            range: range(&pair),
+        }
     }
 
     fn string(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
@@ -262,10 +299,15 @@ impl Builder<'_> {
     fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
         let at = range(&pair);
         let pairs = pair.into_inner();
-        let operators = pairs.clone().filter(|p| matches!(node(p.as_rule()), Node::Infix(_)));
+        let operators = pairs
+            .clone()
+            .filter(|p| matches!(node(p.as_rule()), Node::Infix(_)));
         if operators.count() > MAX_OPERATORS {
             self.too_long(at);
-            return Expr { kind: ExprKind::Literal(Literal::Null), range: at };
+            return Expr {
+                kind: ExprKind::Literal(Literal::Null),
+                range: at,
+            };
         }
         PRATT
             .map_primary(|p| self.primary(p))
@@ -304,7 +346,10 @@ impl Builder<'_> {
 
     fn literal_at(&self, pair: Pair<'_, Rule>) -> Spanned<Literal> {
         let at = range(&pair);
-        Spanned { value: self.literal(pair), range: at }
+        Spanned {
+            value: self.literal(pair),
+            range: at,
+        }
     }
 
     fn literal(&self, pair: Pair<'_, Rule>) -> Literal {
@@ -332,8 +377,14 @@ impl Builder<'_> {
             Node::Prefix(kind) => kind,
             _ => UnaryOp::Not,
         };
-        let at = Range { start: op.as_span().start(), end: rhs.range.end };
-        Expr { kind: ExprKind::Unary(op_kind, Box::new(rhs)), range: at }
+        let at = Range {
+            start: op.as_span().start(),
+            end: rhs.range.end,
+        };
+        Expr {
+            kind: ExprKind::Unary(op_kind, Box::new(rhs)),
+            range: at,
+        }
     }
 }
 
@@ -342,8 +393,14 @@ fn binary(op: Pair<'_, Rule>, lhs: Expr, rhs: Expr) -> Expr {
         Node::Infix(kind) => kind,
         _ => BinaryOp::Or,
     };
-    let at = Range { start: lhs.range.start, end: rhs.range.end };
-    Expr { kind: ExprKind::Binary(op_kind, Box::new(lhs), Box::new(rhs)), range: at }
+    let at = Range {
+        start: lhs.range.start,
+        end: rhs.range.end,
+    };
+    Expr {
+        kind: ExprKind::Binary(op_kind, Box::new(lhs), Box::new(rhs)),
+        range: at,
+    }
 }
 
 /// Resolves escapes; on an unknown one returns its byte offset in `body`.

@@ -17,16 +17,26 @@ pub(super) fn syntax_error(text: &str, error: &Error<Rule>) -> Diagnostic {
         ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let shown = if found.is_empty() { "the end of the file".into() } else { format!("`{found}`") };
-    Diagnostic::error(codes::SYNTAX.code, format!("expected {expected}, found {shown}"))
-        .with_label(span, "unexpected here")
-        .with_help(help_for(&found))
+    let shown = if found.is_empty() {
+        "the end of the file".into()
+    } else {
+        format!("`{found}`")
+    };
+    Diagnostic::error(
+        codes::SYNTAX.code,
+        format!("expected {expected}, found {shown}"),
+    )
+    .with_label(span, "unexpected here")
+    .with_help(help_for(&found))
 }
 
 /// The token at `at`: a word, or one character, or nothing at the end.
 fn found_at(text: &str, at: usize) -> String {
     let rest = text.get(at..).unwrap_or("");
-    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     if !word.is_empty() {
         return word;
     }

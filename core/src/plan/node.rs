@@ -133,7 +133,11 @@ fn member<'a>(value: Val<'a>, set: &Set, want: bool) -> Val<'a> {
 
 fn binary<'a>(op: BinaryOp, left: Val<'a>, right: Val<'a>) -> Val<'a> {
     if left == Val::Missing || right == Val::Missing {
-        return if op.is_comparison() { Val::Bool(false) } else { Val::Missing };
+        return if op.is_comparison() {
+            Val::Bool(false)
+        } else {
+            Val::Missing
+        };
     }
     match op {
         BinaryOp::Eq => Val::Bool(left == right),
@@ -168,7 +172,9 @@ pub(crate) fn holds(op: BinaryOp, ordering: std::cmp::Ordering) -> bool {
 }
 
 fn arithmetic<'a>(op: BinaryOp, left: Val<'a>, right: Val<'a>) -> Val<'a> {
-    let (Val::Number(a), Val::Number(b)) = (left, right) else { return Val::Missing };
+    let (Val::Number(a), Val::Number(b)) = (left, right) else {
+        return Val::Missing;
+    };
     finite(calculate(op, a, b))
 }
 
@@ -184,7 +190,11 @@ fn calculate(op: BinaryOp, a: f64, b: f64) -> f64 {
 
 /// Division by zero and overflow give no value, never NaN or infinity.
 fn finite<'a>(n: f64) -> Val<'a> {
-    if n.is_finite() { Val::Number(n) } else { Val::Missing }
+    if n.is_finite() {
+        Val::Number(n)
+    } else {
+        Val::Missing
+    }
 }
 
 /// An expression over a group's aggregates.
@@ -219,7 +229,9 @@ impl GroupNode {
     fn value(&self, slots: &[f64]) -> GroupVal {
         match self {
             GroupNode::Number(n) => GroupVal::Number(*n),
-            GroupNode::Slot(i) => slots.get(*i).map_or(GroupVal::None, |n| GroupVal::Number(*n)),
+            GroupNode::Slot(i) => slots
+                .get(*i)
+                .map_or(GroupVal::None, |n| GroupVal::Number(*n)),
             GroupNode::Not(e) => GroupVal::Bool(!e.fires(slots)),
             GroupNode::Neg(e) => match e.value(slots) {
                 GroupVal::Number(n) => GroupVal::Number(-n),
@@ -237,11 +249,19 @@ fn group_binary(op: BinaryOp, l: &GroupNode, r: &GroupNode, slots: &[f64]) -> Gr
         _ => {}
     }
     let (GroupVal::Number(a), GroupVal::Number(b)) = (l.value(slots), r.value(slots)) else {
-        return if op.is_comparison() { GroupVal::Bool(false) } else { GroupVal::None };
+        return if op.is_comparison() {
+            GroupVal::Bool(false)
+        } else {
+            GroupVal::None
+        };
     };
     if op.is_comparison() {
         return GroupVal::Bool(a.partial_cmp(&b).is_some_and(|o| holds(op, o)));
     }
     let n = calculate(op, a, b);
-    if n.is_finite() { GroupVal::Number(n) } else { GroupVal::None }
+    if n.is_finite() {
+        GroupVal::Number(n)
+    } else {
+        GroupVal::None
+    }
 }

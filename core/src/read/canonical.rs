@@ -27,8 +27,12 @@ fn invalid(code: Code, message: String) -> Invalid {
 pub fn from_object(object: Map<String, Json>, zone: Tz) -> Result<Event, Invalid> {
     let mut fields = object;
     let time = required_text(&mut fields, "time")?;
-    let time = parse_timestamp(&time, zone)
-        .ok_or_else(|| invalid(codes::BAD_TIME, format!("`time` is not a timestamp: `{time}`")))?;
+    let time = parse_timestamp(&time, zone).ok_or_else(|| {
+        invalid(
+            codes::BAD_TIME,
+            format!("`time` is not a timestamp: `{time}`"),
+        )
+    })?;
     let user = required_text(&mut fields, "user")?;
     let action = required_text(&mut fields, "action")?;
     let mut event = Event::new(time, user, action);
@@ -53,7 +57,10 @@ fn fill_optional(event: &mut Event, fields: &mut Map<String, Json>) -> Result<()
 
 fn required_text(fields: &mut Map<String, Json>, name: &str) -> Result<String, Invalid> {
     optional_text(fields, name)?.ok_or_else(|| {
-        invalid(codes::MISSING_FIELD, format!("required field `{name}` is missing"))
+        invalid(
+            codes::MISSING_FIELD,
+            format!("required field `{name}` is missing"),
+        )
     })
 }
 
@@ -77,11 +84,16 @@ fn wrong_type(name: &str, expected: &str, found: &Json) -> Invalid {
         Json::Array(_) => "a list",
         Json::Object(_) => "an object",
     };
-    invalid(codes::WRONG_TYPE, format!("`{name}` must be {expected}, found {found}"))
+    invalid(
+        codes::WRONG_TYPE,
+        format!("`{name}` must be {expected}, found {found}"),
+    )
 }
 
 fn outcome(fields: &mut Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
-    let Some(text) = optional_text(fields, "outcome")? else { return Ok(None) };
+    let Some(text) = optional_text(fields, "outcome")? else {
+        return Ok(None);
+    };
     Outcome::parse(&text).map(Some).ok_or_else(|| {
         let message = format!("`outcome` must be success, failure or denied, found `{text}`");
         invalid(codes::BAD_OUTCOME, message)
@@ -89,13 +101,18 @@ fn outcome(fields: &mut Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
 }
 
 fn ip(fields: &mut Map<String, Json>) -> Result<Option<IpAddr>, Invalid> {
-    let Some(text) = optional_text(fields, "ip")? else { return Ok(None) };
+    let Some(text) = optional_text(fields, "ip")? else {
+        return Ok(None);
+    };
     if text == "-" {
         return Ok(None);
     }
-    parse_ip(&text)
-        .map(Some)
-        .ok_or_else(|| invalid(codes::BAD_IP, format!("`ip` is not an IP address: `{text}`")))
+    parse_ip(&text).map(Some).ok_or_else(|| {
+        invalid(
+            codes::BAD_IP,
+            format!("`ip` is not an IP address: `{text}`"),
+        )
+    })
 }
 
 /// Reads an IP address; an IPv4 address mapped into IPv6 becomes IPv4.
@@ -149,7 +166,10 @@ mod tests {
             "system":"ehr","ward_pc":true,"extra":null}"#;
         let event = read(line).unwrap_or_else(|e| Event::new(Default::default(), e.message, ""));
         assert_eq!(event.user, "42");
-        assert_eq!(event.ip.map(|ip| ip.to_string()).as_deref(), Some("10.1.2.3"));
+        assert_eq!(
+            event.ip.map(|ip| ip.to_string()).as_deref(),
+            Some("10.1.2.3")
+        );
         assert_eq!(event.amount, Some(2.5));
         assert_eq!(event.outcome, Some(Outcome::Success));
         assert_eq!(event.attributes.get("ward_pc"), Some(&Value::Bool(true)));
@@ -160,14 +180,29 @@ mod tests {
     fn reports_each_fault_with_its_code() {
         let cases = [
             (r#"{"user":"u","action":"read"}"#, "missing_field"),
-            (r#"{"time":"yesterday","user":"u","action":"read"}"#, "bad_time"),
-            (r#"{"time":"2026-03-01T08:00:00Z","user":{},"action":"read"}"#, "wrong_type"),
-            (r#"{"time":"2026-03-01T08:00:00Z","user":"u","action":"r","ip":"x"}"#, "bad_ip"),
-            (r#"{"time":"2026-03-01T08:00:00Z","user":"u","action":"r","outcome":"ok"}"#,
-             "bad_outcome"),
+            (
+                r#"{"time":"yesterday","user":"u","action":"read"}"#,
+                "bad_time",
+            ),
+            (
+                r#"{"time":"2026-03-01T08:00:00Z","user":{},"action":"read"}"#,
+                "wrong_type",
+            ),
+            (
+                r#"{"time":"2026-03-01T08:00:00Z","user":"u","action":"r","ip":"x"}"#,
+                "bad_ip",
+            ),
+            (
+                r#"{"time":"2026-03-01T08:00:00Z","user":"u","action":"r","outcome":"ok"}"#,
+                "bad_outcome",
+            ),
         ];
         for (line, reason) in cases {
-            assert_eq!(read(line).err().map(|e| e.code.name), Some(reason), "{line}");
+            assert_eq!(
+                read(line).err().map(|e| e.code.name),
+                Some(reason),
+                "{line}"
+            );
         }
     }
 

@@ -54,7 +54,11 @@ impl<R: BufRead> JsonLines<R> {
                 Err(e) => return Line::Failed(e),
             };
             if chunk.is_empty() {
-                return if total == 0 { Line::End } else { finish(total, limit) };
+                return if total == 0 {
+                    Line::End
+                } else {
+                    finish(total, limit)
+                };
             }
             let (part, found) = match chunk.iter().position(|&b| b == b'\n') {
                 Some(i) => (&chunk[..i], true),
@@ -74,7 +78,11 @@ impl<R: BufRead> JsonLines<R> {
 
     fn reject(&self, code: Code, message: String) -> Record {
         let location = Location::line(&self.source, self.line);
-        Record::Rejected(Rejection { code, message, location })
+        Record::Rejected(Rejection {
+            code,
+            message,
+            location,
+        })
     }
 
     fn parse(&self) -> Record {
@@ -93,7 +101,11 @@ impl<R: BufRead> JsonLines<R> {
 }
 
 fn finish(total: usize, limit: usize) -> Line {
-    if total > limit { Line::TooLong(total) } else { Line::Complete }
+    if total > limit {
+        Line::TooLong(total)
+    } else {
+        Line::Complete
+    }
 }
 
 impl<R: BufRead> Iterator for JsonLines<R> {
@@ -127,7 +139,10 @@ mod tests {
     use super::*;
 
     fn records(text: &[u8], limit: usize) -> Vec<Record> {
-        let options = ReadOptions { max_record_bytes: limit, ..ReadOptions::default() };
+        let options = ReadOptions {
+            max_record_bytes: limit,
+            ..ReadOptions::default()
+        };
         JsonLines::new(text, "t.jsonl", options).collect()
     }
 
@@ -160,14 +175,17 @@ mod tests {
     #[test]
     fn over_long_line_is_rejected_and_reading_goes_on() {
         let long = format!("{{\"x\":\"{}\"}}\n", "a".repeat(100));
-        let text = format!("{long}{{\"time\":\"2026-03-01T08:00:00Z\",\"user\":\"b\",\"action\":\"r\"}}\n");
+        let text = format!(
+            "{long}{{\"time\":\"2026-03-01T08:00:00Z\",\"user\":\"b\",\"action\":\"r\"}}\n"
+        );
         let got = summary(&records(text.as_bytes(), 64));
         assert_eq!(got, ["line_too_long t.jsonl:1", "event b"]);
     }
 
     #[test]
     fn truncated_last_line_is_rejected() {
-        let text = b"{\"time\":\"2026-03-01T08:00:00Z\",\"user\":\"a\",\"action\":\"read\"}\n{\"time\":";
+        let text =
+            b"{\"time\":\"2026-03-01T08:00:00Z\",\"user\":\"a\",\"action\":\"read\"}\n{\"time\":";
         let got = summary(&records(text, 1000));
         assert_eq!(got, ["event a", "invalid_json t.jsonl:2"]);
     }

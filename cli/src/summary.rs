@@ -1,0 +1,89 @@
+//! The one-screen summary printed after a run.
+
+use loggvakt::Report;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// How many findings the summary lists by name.
+const SHOWN: usize = 12;
+
+/// Renders the summary for standard error.
+pub fn render(report: &Report, outputs: &[PathBuf]) -> String {
+    let mut out = String::new();
+    header(&mut out, report);
+    input(&mut out, report);
+    findings(&mut out, report);
+    for path in outputs {
+        let _ = writeln!(out, "Report written to {}", path.display());
+    }
+    out
+}
+
+fn header(out: &mut String, report: &Report) {
+    let day = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        t.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d").to_string())
+    };
+    let last = report.period.end.map(|t| t - chrono::Duration::seconds(1));
+    let _ = writeln!(
+        out,
+        "Loggvakt {} · period {} to {} ({})",
+        report.run.engine_version,
+        day(report.period.start),
+        day(last),
+        report.time_zone
+    );
+    for rules in &report.rules {
+        let _ = writeln!(
+            out,
+            "Rules  {} (sha256 {}…)",
+            rules.name,
+            &rules.sha256[..12]
+        );
+    }
+}
+
+fn input(out: &mut String, report: &Report) {
+    let i = &report.input;
+    let _ = writeln!(
+        out,
+        "Input  {} read · {} evaluated · {} rejected · {} outside period · {} ignored",
+        i.read, i.evaluated, i.rejected, i.outside_period, i.ignored
+    );
+    for file in &report.inputs {
+        let _ = writeln!(out, "       {} as {}", file.name, file.format);
+    }
+    for reason in &i.reasons {
+        let places = reason.locations.join(", ");
+        let _ = writeln!(
+            out,
+            "       rejected {} × {} [{}] at {places}",
+            reason.count, reason.reason, reason.code
+        );
+    }
+    for kind in &i.ignored_kinds {
+        let _ = writeln!(out, "       ignored {} × {}", kind.count, kind.kind);
+    }
+}
+
+fn findings(out: &mut String, report: &Report) {
+    let _ = writeln!(out, "Findings {}", report.findings.len());
+    for (category, count) in report.counts_by_category() {
+        let _ = writeln!(out, "  {:<13}{count}", category.as_str());
+    }
+    for finding in report.findings.iter().take(SHOWN) {
+        let _ = writeln!(
+            out,
+            "  {:<7}{:<13}{}",
+            finding.severity.as_str(),
+            finding.category.as_str(),
+            finding.explanation
+        );
+    }
+    if report.findings.len() > SHOWN {
+        let _ = writeln!(
+            out,
+            "  … and {} more in the report",
+            report.findings.len() - SHOWN
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! The `loggvakt` command, run as a user runs it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on any surprise"
+)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn loggvakt(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loggvakt"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the command runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn without_run(json: &str) -> Value {
+    let mut value: Value = serde_json::from_str(json).expect("JSON report");
+    value.as_object_mut().expect("an object").remove("run");
+    value
+}
+
+#[test]
+fn check_points_at_the_broken_line_and_column() {
+    let dir = scratch("check");
+    let rules = "rule r {\n    title \"t\"\n    category pattern\n    severity low\n    where usr == \"a\"\n}\n";
+    std::fs::write(dir.join("broken.vakt"), rules).expect("write");
+    let out = loggvakt(&["check", "broken.vakt"], &dir);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("error[LV0201]: unknown field `usr`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> broken.vakt:5:11"), "{stderr}");
+    assert!(
+        stderr.contains("5 |     where usr == \"a\"\n  |           ^^^"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `user`?"), "{stderr}");
+}
+
+#[test]
+fn check_reports_syntax_errors_with_location() {
+    let dir = scratch("check-syntax");
+    std::fs::write(
+        dir.join("bad.vakt"),
+        "rule r {\n  where action = \"read\"\n}\n",
+    )
+    .expect("write");
+    let out = loggvakt(&["check", "bad.vakt"], &dir);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("error[LV0101]"), "{stderr}");
+    assert!(stderr.contains("--> bad.vakt:2:16"), "{stderr}");
+}
+
+#[test]
+fn check_accepts_the_standard_pack() {
+    let out = loggvakt(&["check", "rules/standard.vakt"], &repo());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn run_reproduces_every_conformance_case() {
+    let root = repo().join("tests/conformance");
+    let mut cases = Vec::new();
+    collect(&root, &mut cases);
+    assert!(cases.len() >= 3);
+    for case_dir in cases {
+        let case: Value = serde_json::from_str(
+            &std::fs::read_to_string(case_dir.join("case.json")).expect("case"),
+        )
+        .expect("case JSON");
+        let mut args = vec!["run".to_string(), "--rules".to_string()];
+        args.extend(strings(&case["rules"]));
+        args.push("--events".into());
+        args.extend(strings(&case["events"]));
+        for (option, name) in [
+            ("--format", "format"),
+            ("--period", "period"),
+            ("--tz", "tz"),
+        ] {
+            if let Some(value) = case[name].as_str() {
+                args.extend([option.to_string(), value.to_string()]);
+            }
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = loggvakt(&args, &case_dir);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            case_dir.display(),
+            text(&out.stderr)
+        );
+        let expected = std::fs::read_to_string(case_dir.join("expected.json")).expect("expected");
+        assert_eq!(
+            without_run(&text(&out.stdout)),
+            without_run(&expected),
+            "{}",
+            case_dir.display()
+        );
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn collect(dir: &Path, found: &mut Vec<PathBuf>) {
+    if dir.join("case.json").exists() {
+        found.push(dir.to_path_buf());
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    children.sort();
+    children
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .for_each(|p| collect(&p, found));
+}
+
+#[test]
+fn run_fails_at_the_first_bad_record_when_asked() {
+    let case = repo().join("tests/conformance/bad-input");
+    let out = loggvakt(
+        &[
+            "run",
+            "--rules",
+            "rules.vakt",
+            "--events",
+            "events.jsonl",
+            "--on-error",
+            "fail",
+        ],
+        &case,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error[LV0302]: events.jsonl:2: required field `action` is missing"
+    );
+}
+
+#[test]
+fn bad_options_are_coded_errors() {
+    let dir = repo();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--period", "2026-13"], "error[LV0401]"),
+        (&["--tz", "Mars/Olympus"], "error[LV0402]"),
+        (&["--format", "xml"], "error[LV0404]"),
+        (&["--events", "no-such-file.jsonl"], "error[LV0403]"),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec![
+            "run",
+            "--rules",
+            "rules/standard.vakt",
+            "--events",
+            "README.md",
+        ];
+        args.extend_from_slice(extra);
+        let out = loggvakt(&args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(
+            text(&out.stderr).starts_with(expected),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn generate_is_reproducible_and_demo_writes_a_report() {
+    let dir = scratch("generate");
+    let args = [
+        "generate", "--seed", "5", "--period", "2026-02", "--users", "30", "--events", "5000",
+    ];
+    let mut first = args.to_vec();
+    first.extend(["--out", "a"]);
+    let mut second = args.to_vec();
+    second.extend(["--out", "b"]);
+    assert!(loggvakt(&first, &dir).status.success());
+    assert!(loggvakt(&second, &dir).status.success());
+    let a = std::fs::read(dir.join("a/events.jsonl")).expect("a");
+    let b = std::fs::read(dir.join("b/events.jsonl")).expect("b");
+    assert!(a.len() > 100_000);
+    assert_eq!(a, b);
+
+    let out = loggvakt(&["demo", "--out", "demo"], &dir);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Findings"), "{stderr}");
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("demo/report.json")).expect("report"),
+    )
+    .expect("JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("demo/truth.json")).expect("truth"))
+            .expect("JSON");
+    assert_eq!(
+        findings.len(),
+        truth["violations"].as_array().map_or(0, Vec::len)
+    );
+}

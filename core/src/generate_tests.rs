@@ -1,0 +1,317 @@
+use super::*;
+use chrono::{Datelike, TimeZone, Timelike};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn options(seed: u64, users: usize, events: usize) -> GenerateOptions {
+    let month = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+    GenerateOptions {
+        users,
+        events,
+        ..GenerateOptions::new(seed, month)
+    }
+}
+
+fn jsonl(month: &Month) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let written = month.write_jsonl(&mut bytes).ok();
+    assert_eq!(written, Some(month.events().count() as u64));
+    bytes
+}
+
+/// The written events, read back as plain JSON.
+fn read_back(month: &Month) -> Vec<Value> {
+    let bytes = jsonl(month);
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap_or(Value::Null))
+        .collect()
+}
+
+fn text<'a>(event: &'a Value, field: &str) -> Option<&'a str> {
+    event.get(field).and_then(Value::as_str)
+}
+
+fn instant(event: &Value) -> DateTime<Utc> {
+    let time = text(event, "time").and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    time.map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+fn local_midnight(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
+    let local = zone
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest();
+    local.map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+fn key(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn finding(rule: &str, pairs: &[(&str, &str)], window_start: DateTime<Utc>) -> Planted {
+    Planted {
+        rule: rule.to_string(),
+        key: key(pairs),
+        window_start,
+    }
+}
+
+/// Counts written for the recount: failed sign-ins per (user, local day),
+/// opens per (user, patient, local month), and the lockouts.
+#[derive(Default)]
+struct Counts {
+    failures: BTreeMap<(String, NaiveDate), usize>,
+    opens: BTreeMap<(String, String, NaiveDate), usize>,
+    lockouts: Vec<(String, DateTime<Utc>)>,
+}
+
+/// Counts the events by the three rules of `rules/standard.vakt`, written
+/// out in plain Rust.
+fn count(events: &[Value], zone: Tz) -> Counts {
+    let mut counts = Counts::default();
+    for event in events {
+        let user = text(event, "user").unwrap_or_default().to_string();
+        let action = text(event, "action").unwrap_or_default();
+        let date = instant(event).with_timezone(&zone).date_naive();
+        if action == "login" && text(event, "outcome") == Some("failure") {
+            *counts.failures.entry((user.clone(), date)).or_default() += 1;
+        }
+        if action == "lockout" {
+            counts.lockouts.push((user.clone(), instant(event)));
+        }
+        if let (Some(patient), true) = (text(event, "patient"), ["read", "print"].contains(&action))
+        {
+            let month = date.with_day(1).unwrap_or(date);
+            *counts
+                .opens
+                .entry((user, patient.to_string(), month))
+                .or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The findings the rules give on the counts.
+fn findings(counts: &Counts, zone: Tz) -> BTreeSet<Planted> {
+    let mut found = BTreeSet::new();
+    for ((user, date), n) in &counts.failures {
+        if *n >= 5 {
+            let start = local_midnight(zone, *date);
+            found.insert(finding(
+                "repeated_failed_sign_ins",
+                &[("user", user)],
+                start,
+            ));
+        }
+    }
+    for (user, time) in &counts.lockouts {
+        found.insert(finding("locked_account", &[("user", user)], *time));
+    }
+    for ((user, patient, month), n) in &counts.opens {
+        if *n > 50 {
+            let pairs = [("patient", patient.as_str()), ("user", user.as_str())];
+            found.insert(finding(
+                "many_opens_same_patient",
+                &pairs,
+                local_midnight(zone, *month),
+            ));
+        }
+    }
+    found
+}
+
+fn within_five_percent(actual: usize, wanted: usize) -> bool {
+    actual.abs_diff(wanted) * 20 <= wanted
+}
+
+#[test]
+fn same_seed_gives_identical_bytes() {
+    let first = jsonl(&generate(&options(11, 30, 4_000)));
+    let second = jsonl(&generate(&options(11, 30, 4_000)));
+    assert!(!first.is_empty());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn different_seeds_give_different_bytes() {
+    let first = jsonl(&generate(&options(11, 30, 4_000)));
+    let second = jsonl(&generate(&options(12, 30, 4_000)));
+    assert_ne!(first, second);
+}
+
+#[test]
+fn event_count_is_near_the_request() {
+    for (users, wanted) in [
+        (200, 10_000),
+        (50, 10_000),
+        (200, 50_000),
+        (5, 10_000),
+        (200, 2_000),
+    ] {
+        let actual = generate(&options(3, users, wanted)).events().count();
+        assert!(
+            within_five_percent(actual, wanted),
+            "{users} users: {actual} for {wanted}"
+        );
+    }
+}
+
+#[test]
+fn every_event_is_inside_the_local_month() {
+    for (month, zone) in [
+        (3, chrono_tz::Europe::Stockholm),
+        (10, chrono_tz::America::New_York),
+    ] {
+        let first = NaiveDate::from_ymd_opt(2026, month, 1).unwrap_or_default();
+        let options = GenerateOptions {
+            zone,
+            ..options(5, 40, 6_000)
+        };
+        let (start, end) = Calendar::Month.window(zone, local_midnight(zone, first));
+        let events: Vec<Event> = generate(&GenerateOptions {
+            month: first,
+            ..options
+        })
+        .events()
+        .collect();
+        assert!(!events.is_empty());
+        assert!(events.iter().all(|e| start <= e.time && e.time < end));
+    }
+}
+
+#[test]
+fn a_day_inside_the_month_means_the_month() {
+    let mid = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap_or_default();
+    let first = jsonl(&generate(&GenerateOptions {
+        month: mid,
+        ..options(2, 20, 2_000)
+    }));
+    assert_eq!(first, jsonl(&generate(&options(2, 20, 2_000))));
+}
+
+fn assert_recount_matches(options: &GenerateOptions) {
+    let month = generate(options);
+    let zone = chrono_tz::Europe::Stockholm;
+    let found = findings(&count(&read_back(&month), zone), zone);
+    let planted: BTreeSet<Planted> = month.planted().iter().cloned().collect();
+    assert_eq!(
+        planted.len(),
+        month.planted().len(),
+        "{options:?}: duplicates"
+    );
+    assert_eq!(found, planted, "{options:?}");
+}
+
+#[test]
+fn recount_finds_exactly_the_planted_findings() {
+    for seed in 1..=5 {
+        assert_recount_matches(&options(seed, 40, 8_000));
+    }
+}
+
+#[test]
+fn recount_matches_for_odd_populations_and_months() {
+    let october = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default();
+    let february = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap_or_default();
+    assert_recount_matches(&options(6, 1, 2_000));
+    assert_recount_matches(&options(7, 3, 3_000));
+    assert_recount_matches(&options(8, 1_200, 6_000));
+    assert_recount_matches(&GenerateOptions {
+        month: october,
+        ..options(9, 30, 5_000)
+    });
+    assert_recount_matches(&GenerateOptions {
+        month: february,
+        ..options(10, 30, 5_000)
+    });
+}
+
+#[test]
+fn near_misses_are_just_below_the_thresholds() {
+    for seed in 1..=5 {
+        let zone = chrono_tz::Europe::Stockholm;
+        let counts = count(&read_back(&generate(&options(seed, 40, 8_000))), zone);
+        let failures: Vec<usize> = counts.failures.values().copied().collect();
+        assert!(failures.contains(&4), "seed {seed}: no day with 4 failures");
+        assert!(
+            failures.iter().filter(|n| **n == 3).count() >= 2,
+            "seed {seed}: no split"
+        );
+        assert!(
+            counts.opens.values().any(|n| *n == 50),
+            "seed {seed}: no 50 opens"
+        );
+        let ordinary = counts.opens.values().filter(|n| **n < 50);
+        assert!(ordinary.copied().max().unwrap_or(0) <= 32, "seed {seed}");
+    }
+}
+
+#[test]
+fn planted_counts_are_in_range() {
+    for seed in 1..=5 {
+        let month = generate(&options(seed, 200, 20_000));
+        let of = |rule: &str| month.planted().iter().filter(|p| p.rule == rule).count();
+        assert_eq!(of("repeated_failed_sign_ins"), 3);
+        assert!((1..=3).contains(&of("locked_account")));
+        assert!((2..=3).contains(&of("many_opens_same_patient")));
+        assert!(month.planted().windows(2).all(|w| w[0] < w[1]));
+    }
+}
+
+#[test]
+fn one_burst_is_just_after_local_midnight() {
+    let zone = chrono_tz::Europe::Stockholm;
+    for seed in 1..=5 {
+        let events = read_back(&generate(&options(seed, 40, 8_000)));
+        let mut early: BTreeMap<(String, NaiveDate), usize> = BTreeMap::new();
+        for event in events
+            .iter()
+            .filter(|e| text(e, "outcome") == Some("failure"))
+        {
+            let local = instant(event).with_timezone(&zone);
+            if local.hour() == 0 && local.minute() < 30 {
+                let user = text(event, "user").unwrap_or_default().to_string();
+                *early.entry((user, local.date_naive())).or_default() += 1;
+            }
+        }
+        assert!(early.values().any(|n| *n >= 5), "seed {seed}");
+    }
+}
+
+#[test]
+fn events_carry_the_usual_fields() {
+    let events = read_back(&generate(&options(9, 30, 3_000)));
+    for (index, event) in events.iter().enumerate() {
+        assert_eq!(
+            text(event, "id"),
+            Some(format!("e{:09}", index + 1).as_str())
+        );
+        assert_eq!(text(event, "system"), Some("ehr"));
+        assert!(text(event, "unit").is_some() && text(event, "resource").is_some());
+        assert!(text(event, "ip").is_some_and(|ip| ip.starts_with("10.")));
+        assert!(text(event, "time").is_some_and(|t| t.ends_with('Z')));
+    }
+    let actions: BTreeSet<&str> = events.iter().filter_map(|e| text(e, "action")).collect();
+    let expected = ["lockout", "login", "print", "read", "search", "write"];
+    assert_eq!(actions, expected.into_iter().collect());
+}
+
+#[test]
+fn no_users_means_no_events() {
+    let month = generate(&options(1, 0, 1_000));
+    assert_eq!(month.events().count(), 0);
+    assert!(month.planted().is_empty());
+}
+
+#[test]
+#[ignore = "a million events; run with --release --ignored"]
+fn a_million_events_stream() {
+    let month = generate(&GenerateOptions {
+        events: 1_000_000,
+        ..options(1, 200, 0)
+    });
+    assert!(within_five_percent(month.events().count(), 1_000_000));
+}

@@ -1,0 +1,130 @@
+//! Runs every case under `tests/conformance/` through the Rust library.
+//!
+//! A case is a folder with `case.json`:
+//! `{"rules": [paths], "events": [paths], "format": "jsonl"|"fhir"|null,
+//!   "period": "YYYY-MM"|null, "tz": ZONE|null}` — paths relative to the
+//! case folder — and `expected.json`, the report without its `run` section.
+//! Set `LOGGVAKT_BLESS=1` to write `expected.json` from the current result
+//! (then review the difference before committing it).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on any surprise"
+)]
+
+use loggvakt::read::{self, Format, ReadOptions};
+use loggvakt::report::{InputFile, sha256_file};
+use loggvakt::ruleset::file_name;
+use loggvakt::{Options, RuleSet};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
+}
+
+fn cases(dir: &Path, found: &mut Vec<PathBuf>) {
+    if dir.join("case.json").exists() {
+        found.push(dir.to_path_buf());
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    children.sort();
+    for child in children.into_iter().filter(|p| p.is_dir()) {
+        cases(&child, found);
+    }
+}
+
+fn strings(case: &Value, name: &str) -> Vec<String> {
+    case[name]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs one case and returns the report without `run`, pretty-printed.
+fn run_case(dir: &Path) -> String {
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
+    let rule_paths: Vec<PathBuf> = strings(&case, "rules")
+        .iter()
+        .map(|p| dir.join(p))
+        .collect();
+    let rules = RuleSet::from_paths(&rule_paths).unwrap_or_else(|e| panic!("{}", e.render()));
+    let zone = case["tz"]
+        .as_str()
+        .map(|z| loggvakt::time::parse_zone(z).unwrap());
+    let period = case["period"]
+        .as_str()
+        .map(|p| loggvakt::time::parse_month(p).unwrap());
+    let forced = case["format"].as_str().map(|f| Format::parse(f).unwrap());
+    let events: Vec<(PathBuf, Format)> = strings(&case, "events")
+        .iter()
+        .map(|p| dir.join(p))
+        .map(|p| (p.clone(), forced.unwrap_or(Format::detect(&p))))
+        .collect();
+    let inputs = events
+        .iter()
+        .map(|(p, f)| InputFile {
+            name: file_name(p),
+            format: f.name().into(),
+            sha256: sha256_file(p).unwrap(),
+        })
+        .collect();
+    let options = Options {
+        zone,
+        period,
+        inputs,
+        ..Options::default()
+    };
+    let read_options = ReadOptions {
+        zone: rules.zone(zone),
+        ..ReadOptions::default()
+    };
+    let mut evaluation = rules.evaluation(options);
+    for (path, format) in &events {
+        read::open(path, *format, &read_options)
+            .unwrap()
+            .for_each(|r| evaluation.push_record(r));
+    }
+    let mut value: Value = serde_json::from_str(&evaluation.finish().to_json()).unwrap();
+    value.as_object_mut().unwrap().remove("run");
+    serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
+#[test]
+fn conformance_cases() {
+    let mut found = Vec::new();
+    cases(&root(), &mut found);
+    assert!(!found.is_empty(), "no cases under {}", root().display());
+    let bless = std::env::var_os("LOGGVAKT_BLESS").is_some();
+    let mut failures = Vec::new();
+    for dir in &found {
+        let got = run_case(dir);
+        let expected_path = dir.join("expected.json");
+        if bless {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if got != expected {
+            failures.push(format!("{}\n--- got ---\n{got}", dir.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        found.len(),
+        failures.join("\n")
+    );
+    eprintln!("{} conformance cases passed", found.len());
+}
