@@ -9,6 +9,11 @@ mod summary;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// mimalloc keeps long runs fast: glibc's allocator fragments when many
+/// short-lived records interleave with long-lived groups.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Follow up access to health and care records: rules in, events in, a
 /// report out.
 #[derive(Parser)]

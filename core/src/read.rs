@@ -163,7 +163,7 @@ pub fn open(path: &Path, format: Format, options: &ReadOptions) -> Result<Record
         .and_then(|n| n.to_str())
         .unwrap_or("input")
         .to_string();
-    let reader = BufReader::new(file);
+    let reader = BufReader::with_capacity(1 << 18, file);
     Ok(match format {
         Format::Jsonl => Box::new(jsonl::JsonLines::new(reader, &source, options.clone())),
         Format::Fhir => Box::new(fhir::read(reader, &source, options)),
