@@ -60,7 +60,7 @@ registry! {
     LINE_TOO_LONG = "LV0307", "line_too_long", "a record is longer than the limit";
     NOT_AN_OBJECT = "LV0308", "not_an_object", "a record is not a JSON object";
     UNSUPPORTED_RESOURCE =
-        "LV0309", "unsupported_resource", "a FHIR resource is not an AuditEvent";
+        "LV0309", "unsupported_resource", "a FHIR Bundle is nested where it cannot be";
     BAD_OUTCOME = "LV0310", "bad_outcome", "an outcome is not success, failure or denied";
 
     BAD_PERIOD = "LV0401", "bad_period", "a period is not a month written YYYY-MM";

@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read as _};
 use std::path::Path;
 
 /// Where a record came from.
@@ -119,14 +119,32 @@ impl Format {
             .find(|f| f.name() == name)
     }
 
-    /// Guesses the format from a file name: `.ndjson` and FHIR-looking
-    /// `.json` files are FHIR, everything else is JSON Lines.
+    /// Chooses the format from the file's first bytes: a record with a
+    /// `"resourceType"` member is FHIR, anything else JSON Lines. A file
+    /// that cannot be read is left to [`open`] to report.
     pub fn detect(path: &Path) -> Format {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let lower = name.to_ascii_lowercase();
-        let fhir_name = lower.contains("auditevent") || lower.contains("fhir");
-        let json = lower.ends_with(".json") || lower.ends_with(".ndjson");
-        if json && (fhir_name || lower.ends_with(".ndjson")) {
+        let mut head = Vec::new();
+        let read = File::open(path).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
+        if read.is_err() {
+            return Format::Jsonl;
+        }
+        Format::detect_bytes(&head)
+    }
+
+    /// Chooses the format from the first bytes of an input.
+    pub fn detect_bytes(head: &[u8]) -> Format {
+        let text = String::from_utf8_lossy(head);
+        let first = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        let scope = if first == "{" || first == "[" {
+            text.as_ref()
+        } else {
+            first
+        };
+        if scope.contains("\"resourceType\"") {
             Format::Fhir
         } else {
             Format::Jsonl
@@ -176,4 +194,20 @@ fn read_failed(path: &Path, error: &std::io::Error) -> Diagnostic {
         format!("cannot read `{}`", path.display()),
     )
     .with_help(error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn detects_fhir_by_content() {
+        let pretty = b"{\n  \"resourceType\": \"AuditEvent\",\n  \"id\": \"x\"\n}\n";
+        let ndjson = b"{\"resourceType\":\"AuditEvent\",\"id\":\"x\"}\n";
+        let canonical = b"{\"time\":\"2026-03-01T08:00:00Z\",\"user\":\"u\",\"action\":\"read\"}\n";
+        assert_eq!(Format::detect_bytes(pretty), Format::Fhir);
+        assert_eq!(Format::detect_bytes(ndjson), Format::Fhir);
+        assert_eq!(Format::detect_bytes(canonical), Format::Jsonl);
+        assert_eq!(Format::detect_bytes(b""), Format::Jsonl);
+    }
 }
