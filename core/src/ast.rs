@@ -26,8 +26,19 @@ pub struct Spanned<T> {
 pub struct File {
     /// `zone "…"` declarations, in order.
     pub zones: Vec<Spanned<String>>,
+    /// `param NAME = VALUE` declarations, in order.
+    pub params: Vec<Param>,
     /// The rules, in order.
     pub rules: Vec<Rule>,
+}
+
+/// One `param NAME = VALUE` declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The parameter's name.
+    pub name: Spanned<String>,
+    /// Its default value: a number or text.
+    pub value: Spanned<Literal>,
 }
 
 /// One `rule NAME { … }` block.
@@ -114,7 +125,7 @@ pub enum ExprKind {
 }
 
 /// A constant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Literal {
     /// `"text"`
     Text(String),
@@ -123,6 +134,7 @@ pub enum Literal {
     /// `true` or `false`
     Bool(bool),
     /// `null`
+    #[default]
     Null,
 }
 

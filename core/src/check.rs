@@ -8,16 +8,16 @@ mod template;
 mod types;
 
 pub use template::{Piece, Template};
-pub use types::Type;
+pub use types::{Type, aggregate_name};
 
-use crate::ast::{self, Clause, Expr, Range, Spanned};
+use crate::ast::{self, Clause, Expr, Literal, Range, Spanned};
 use crate::codes::{self, Code};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::event::Field;
 use crate::rule::{Category, Level};
 use crate::time::{Calendar, parse_zone};
 use chrono_tz::Tz;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A rule that passed its checks.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +63,8 @@ pub enum Grouping {
 pub struct Checked {
     /// The zone the file declares, if any.
     pub zone: Option<Tz>,
+    /// The parameters it declares, with their defaults, in order.
+    pub params: Vec<(String, Literal)>,
     /// Its rules, in the order written.
     pub rules: Vec<RuleSpec>,
     /// Warnings found.
@@ -79,12 +81,11 @@ pub struct CheckError {
 
 /// Checks a parsed file; `text` is its source, for locations.
 pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
-    let mut checker = Checker {
-        text,
-        diagnostics: Vec::new(),
-    };
+    let mut checker = Checker::new(text);
     let zone = checker.zone(&file.zones);
+    let params = checker.params(&file.params);
     let rules = checker.rules(&file.rules);
+    checker.unused_params(&file.params);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| d.span().map(|s| s.start));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -92,6 +93,7 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     }
     Ok(Checked {
         zone,
+        params,
         rules,
         warnings: diagnostics,
     })
@@ -101,6 +103,21 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
 pub(crate) struct Checker<'t> {
     text: &'t str,
     diagnostics: Vec<Diagnostic>,
+    /// Declared parameters and their types.
+    pub(crate) params: BTreeMap<String, Type>,
+    /// Parameters some rule reads.
+    pub(crate) used: BTreeSet<String>,
+}
+
+impl<'t> Checker<'t> {
+    fn new(text: &'t str) -> Checker<'t> {
+        Checker {
+            text,
+            diagnostics: Vec::new(),
+            params: BTreeMap::new(),
+            used: BTreeSet::new(),
+        }
+    }
 }
 
 impl Checker<'_> {
@@ -144,6 +161,45 @@ impl Checker<'_> {
         zone
     }
 
+    fn params(&mut self, params: &[ast::Param]) -> Vec<(String, Literal)> {
+        let mut declared = Vec::new();
+        for param in params {
+            let name = &param.name.value;
+            if self.params.contains_key(name) || Field::canonical(name).is_some() {
+                let message = format!("`{name}` is already a parameter or a field");
+                self.report(
+                    codes::DUPLICATE_PARAM,
+                    param.name.range,
+                    message,
+                    "rename it",
+                );
+                continue;
+            }
+            let kind = match param.value.value {
+                Literal::Text(_) => Type::Text,
+                _ => Type::Number,
+            };
+            self.params.insert(name.clone(), kind);
+            declared.push((name.clone(), param.value.value.clone()));
+        }
+        declared
+    }
+
+    fn unused_params(&mut self, params: &[ast::Param]) {
+        for param in params {
+            let name = &param.name.value;
+            if self.params.contains_key(name) && !self.used.contains(name) {
+                let message = format!("parameter `{}` is never used", param.name.value);
+                let range = param.name.range;
+                let span = Span::locate(self.text, range.start, range.end);
+                let warning = Diagnostic::warning(codes::UNUSED_PARAM.code, message)
+                    .with_label(span, "declared here")
+                    .with_help("use it in a rule, or remove it");
+                self.diagnostics.push(warning);
+            }
+        }
+    }
+
     fn rules(&mut self, rules: &[ast::Rule]) -> Vec<RuleSpec> {
         let mut seen = BTreeSet::new();
         let mut specs = Vec::new();
@@ -173,10 +229,14 @@ impl Checker<'_> {
             self.condition(filter, &types::Scope::Event, "where");
         }
         let alert = self.alert(&grouping, clauses.alert.as_ref());
+        let aggregates = alert
+            .as_ref()
+            .map(types::aggregate_names)
+            .unwrap_or_default();
         let explain = clauses
             .explain
             .as_ref()
-            .and_then(|e| self.template(e, &grouping));
+            .and_then(|e| self.template(e, &grouping, &aggregates));
         Some(RuleSpec {
             name: rule.name.value.clone(),
             title: title?,
@@ -335,8 +395,9 @@ fn calendar(word: &str) -> Calendar {
     }
 }
 
-/// The closest of `choices` to `name`, when one is close enough.
-pub(crate) fn suggest<'c>(name: &str, choices: &[&'c str]) -> Option<&'c str> {
+/// The closest of `choices` to `name`, when one is close enough: the
+/// "did you mean" of every diagnostic.
+pub fn suggest<'c>(name: &str, choices: &[&'c str]) -> Option<&'c str> {
     choices
         .iter()
         .map(|c| (strsim::jaro_winkler(name, c), *c))

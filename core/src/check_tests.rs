@@ -80,7 +80,7 @@ fn alert_needs_group_and_aggregates() {
     assert_eq!(diagnostics(&text), [code("LV0213", 5, 14)]);
     let text = rule("  group by user\n  alert when user > 1");
     assert_eq!(diagnostics(&text), [code("LV0207", 6, 14)]);
-    let text = rule("  group by user\n  alert when sum() > 1");
+    let text = rule("  group by user\n  alert when avg(amount) > 1");
     assert_eq!(diagnostics(&text), [code("LV0211", 6, 14)]);
     let text = rule("  where count() > 1");
     assert_eq!(diagnostics(&text), [code("LV0211", 5, 9)]);
@@ -127,4 +127,31 @@ fn ip_literals_must_be_addresses() {
 fn the_standard_pack_checks_clean() {
     let text = include_str!("../../rules/standard.vakt");
     assert_eq!(diagnostics(text), []);
+}
+
+#[test]
+fn parameters_are_typed_and_unused_ones_warned() {
+    let body = rule("  group by user\n  alert when count() > limit");
+    let text = format!("param limit = 5\nparam unused = \"x\"\n{body}");
+    assert_eq!(diagnostics(&text), [code("LV0217", 2, 7)]);
+    let text = format!("param limit = \"five\"\n{body}");
+    assert_eq!(diagnostics(&text), [code("LV0207", 7, 14)]);
+    let body = rule("  where amount > limit");
+    let text = format!("param user = 5\nparam limit = 1\nparam limit = 2\n{body}");
+    assert_eq!(
+        diagnostics(&text),
+        [code("LV0216", 1, 7), code("LV0216", 3, 7)]
+    );
+}
+
+#[test]
+fn aggregate_arguments_are_checked() {
+    let text = rule("  group by user\n  alert when count(user) > 1");
+    assert_eq!(diagnostics(&text), [code("LV0207", 6, 20)]);
+    let text = rule("  group by user\n  alert when sum(user) > 1");
+    assert_eq!(diagnostics(&text), [code("LV0207", 6, 18)]);
+    let text = rule("  group by user\n  alert when sum() > 1");
+    assert_eq!(diagnostics(&text), [code("LV0207", 6, 14)]);
+    let text = rule("  group by user\n  alert when distinct(patient) > 1 and max(amount) > 2");
+    assert_eq!(diagnostics(&text), []);
 }

@@ -50,6 +50,9 @@ registry! {
         "LV0213", "alert_without_group", "a rule alerts on counts but does not group events";
     CONFLICTING_ZONE = "LV0214", "conflicting_zone", "rule files declare different zones";
     NOT_A_CONDITION = "LV0215", "not_a_condition", "a `where` or `alert` is not true or false";
+    DUPLICATE_PARAM = "LV0216", "duplicate_param", "two parameters share a name";
+    UNUSED_PARAM = "LV0217", "unused_param", "a parameter is declared but no rule uses it";
+    BAD_PARAM = "LV0218", "bad_param", "a parameter override names no parameter or has the wrong type";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";

@@ -8,8 +8,9 @@
 mod explain;
 mod state;
 
+use crate::ast::Literal;
 use crate::event::Event;
-use crate::plan::{PlannedRule, Window};
+use crate::plan::{Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA};
 use crate::ruleset::RuleSet;
@@ -17,6 +18,7 @@ use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use state::{Counts, GroupKey, RuleState};
+use std::collections::BTreeMap;
 
 /// Settings of one evaluation. Every input that could change the result is
 /// here: nothing is read from the environment.
@@ -200,6 +202,7 @@ impl<'r> Evaluation<'r> {
             },
             time_zone: self.zone.name().to_string(),
             rules: self.rules.digests(),
+            params: params_json(self.rules.params()),
             inputs: self.options.inputs,
             input: self.counts.summary(),
             rule_stats,
@@ -229,11 +232,26 @@ fn apply(
         values,
         start: window.0,
     };
-    state
-        .groups
-        .entry(key)
-        .or_default()
-        .add(window.1, event.id.as_deref(), limit);
+    let group = state.groups.entry(key).or_default();
+    group.add(window.1, event.id.as_deref(), limit);
+    group.add_event(event, &rule.aggregates);
+}
+
+/// The parameters in force as JSON values; whole numbers without fraction.
+fn params_json(params: &Params) -> BTreeMap<String, serde_json::Value> {
+    let value = |literal: &Literal| match literal {
+        Literal::Text(text) => serde_json::Value::from(text.as_str()),
+        Literal::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+            serde_json::Value::from(*n as i64)
+        }
+        Literal::Number(n) => serde_json::Value::from(*n),
+        Literal::Bool(b) => serde_json::Value::from(*b),
+        Literal::Null => serde_json::Value::Null,
+    };
+    params
+        .iter()
+        .map(|(name, literal)| (name.clone(), value(literal)))
+        .collect()
 }
 
 fn key_values(rule: &PlannedRule, event: &Event) -> Option<Box<[Box<str>]>> {

@@ -406,3 +406,115 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+const NARCOTICS: &str = r#"
+param max_ratio = 1.5
+param min_withdrawals = 3
+
+rule withdrawals_against_signings {
+    title "Withdrawals out of proportion to signings"
+    category narcotics
+    severity high
+    where drug != null and action in {"withdrawal", "administration"}
+    group by user, drug per month
+    alert when count(action == "withdrawal") >= min_withdrawals
+          and count(action == "withdrawal") / count(action == "administration") > max_ratio
+    explain "{user} withdrew {drug} {count(action == \"withdrawal\")} times"
+}
+"#;
+
+fn drug_event(id: &str, user: &str, action: &str, amount: f64) -> Event {
+    let mut event = Event::new(at("2026-03-10T08:00:00Z"), user, action);
+    event.id = Some(id.into());
+    event.drug = Some("oxycodone".into());
+    event.amount = Some(amount);
+    event
+}
+
+fn drug_events(withdrawals: usize, signings: usize) -> Vec<Event> {
+    let w = (0..withdrawals).map(|i| drug_event(&format!("w{i}"), "nina", "withdrawal", 5.0));
+    let s = (0..signings).map(|i| drug_event(&format!("s{i}"), "nina", "administration", 5.0));
+    w.chain(s).collect()
+}
+
+#[test]
+fn ratios_between_aggregates_fire_on_the_right_side() {
+    let set = rules(NARCOTICS);
+    // 4 / 3 is below the ratio of 1.5; 5 / 3 is above it.
+    let report = set.evaluate(drug_events(4, 3), Options::default());
+    assert_eq!(report.findings, []);
+    let report = set.evaluate(drug_events(5, 3), Options::default());
+    let finding = &report.findings[0];
+    let values: Vec<(&str, f64)> = finding
+        .values
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    let expected = [
+        ("count(action == \"administration\")", 3.0),
+        ("count(action == \"withdrawal\")", 5.0),
+    ];
+    assert_eq!(values, expected);
+    assert_eq!(finding.explanation, "nina withdrew oxycodone 5 times");
+    assert_eq!(
+        report.params.get("max_ratio"),
+        Some(&serde_json::json!(1.5))
+    );
+}
+
+#[test]
+fn a_zero_denominator_gives_no_value_and_no_finding() {
+    // 3 withdrawals, no signings: 3 / 0 has no value, so the ratio test is false.
+    let report = rules(NARCOTICS).evaluate(drug_events(3, 0), Options::default());
+    assert_eq!(report.findings, []);
+}
+
+#[test]
+fn parameters_can_be_overridden_without_editing_the_file() {
+    let mut set = rules(NARCOTICS);
+    set.set_param("min_withdrawals", "6").expect("a number");
+    let report = set.evaluate(drug_events(5, 3), Options::default());
+    assert_eq!(report.findings, []);
+    assert_eq!(
+        report.params.get("min_withdrawals"),
+        Some(&serde_json::json!(6))
+    );
+    let unknown = set.set_param("min_withdrawal", "1").expect_err("unknown");
+    assert_eq!(unknown.code, "LV0218");
+    assert_eq!(
+        unknown.help.as_deref(),
+        Some("did you mean `min_withdrawals`?")
+    );
+    let wrong = set
+        .set_param("max_ratio", "high")
+        .expect_err("not a number");
+    assert_eq!(
+        wrong.message,
+        "parameter `max_ratio` takes a number, not `high`"
+    );
+}
+
+#[test]
+fn sum_min_max_and_distinct() {
+    let text = r#"rule r { title "t"; category narcotics; severity low
+        where drug != null; group by user
+        alert when sum(amount) > 0 and min(amount) >= 0 and max(amount) > 0 and distinct(action) > 0
+        explain "{sum(amount)} {min(amount)} {max(amount)} {distinct(action)}" }"#;
+    let mut events = drug_events(2, 1);
+    events[0].amount = Some(0.1);
+    events[1].amount = Some(0.2);
+    events[2].amount = None;
+    let report = rules(text).evaluate(events, Options::default());
+    let finding = &report.findings[0];
+    assert_eq!(finding.explanation, "0.3 0.1 0.2 2");
+    assert_eq!(finding.values.get("sum(amount)"), Some(&0.3));
+}
+
+#[test]
+fn the_minimum_of_nothing_is_no_value() {
+    let text = r#"rule r { title "t"; category narcotics; severity low
+        group by user; alert when min(amount) < 100 or count() > 5 }"#;
+    let events = vec![Event::new(at("2026-03-02T08:00:00Z"), "u", "read")];
+    let report = rules(text).evaluate(events, Options::default());
+    assert_eq!(report.findings, []);
+}

@@ -47,6 +47,7 @@ pub mod event;
 pub mod generate;
 pub mod parse;
 pub mod plan;
+pub mod print;
 pub mod read;
 pub mod report;
 pub mod rule;

@@ -188,3 +188,19 @@ fn binary_op_kinds() {
     };
     assert_eq!(op, BinaryOp::Le);
 }
+
+#[test]
+fn parameters_keep_their_values() {
+    let file = parsed("param a = 5\nparam b = -2.5;\nparam c = \"avd-12\"\n");
+    let values: Vec<(String, Literal)> = file
+        .params
+        .iter()
+        .map(|p| (p.name.value.clone(), p.value.value.clone()))
+        .collect();
+    let expected = [
+        ("a".to_string(), Literal::Number(5.0)),
+        ("b".to_string(), Literal::Number(-2.5)),
+        ("c".to_string(), Literal::Text("avd-12".into())),
+    ];
+    assert_eq!(values, expected);
+}

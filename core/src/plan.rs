@@ -9,7 +9,7 @@ mod node;
 pub use node::{GroupNode, Node};
 
 use crate::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
-use crate::check::{Grouping, RuleSpec};
+use crate::check::{Grouping, RuleSpec, aggregate_name};
 use crate::event::Field;
 use crate::read::canonical::parse_ip;
 use crate::time::Calendar;
@@ -27,20 +27,31 @@ pub enum Window {
 }
 
 /// An aggregate computed per group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aggregate {
-    /// `count()`: the number of matching events.
-    Count,
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// What it computes.
+    pub kind: AggregateKind,
+    /// The name its value goes by in reports: `count`, `sum(amount)`, …
+    pub name: String,
 }
 
-impl Aggregate {
-    /// The name the report uses for its value.
-    pub fn name(self) -> &'static str {
-        match self {
-            Aggregate::Count => "count",
-        }
-    }
+/// The aggregate functions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AggregateKind {
+    /// `count()`, or `count(CONDITION)`: events, or events that satisfy it.
+    Count(Option<Node>),
+    /// `distinct(VALUE)`: how many different values.
+    Distinct(Node),
+    /// `sum(VALUE)`: the total, exact to six decimals.
+    Sum(Node),
+    /// `min(VALUE)`: the smallest value.
+    Min(Node),
+    /// `max(VALUE)`: the largest value.
+    Max(Node),
 }
+
+/// Parameter values in force, by name.
+pub type Params = std::collections::BTreeMap<String, Literal>;
 
 /// A rule ready to evaluate.
 #[derive(Debug, Clone)]
@@ -59,18 +70,22 @@ pub struct PlannedRule {
     pub alert: Option<GroupNode>,
 }
 
-/// Plans one checked rule.
-pub fn plan_rule(spec: &RuleSpec) -> PlannedRule {
+/// Plans one checked rule with the parameter values in force.
+pub fn plan_rule(spec: &RuleSpec, params: &Params) -> PlannedRule {
+    let planner = Planner { params };
     let (keys, window) = match &spec.grouping {
         Grouping::PerEvent => (Vec::new(), Window::PerEvent),
         Grouping::Groups { keys, per: Some(c) } => (keys.clone(), Window::Calendar(*c)),
         Grouping::Groups { keys, per: None } => (keys.clone(), Window::Period),
     };
     let mut aggregates = Vec::new();
-    let alert = spec.alert.as_ref().map(|a| group_node(a, &mut aggregates));
+    let alert = spec
+        .alert
+        .as_ref()
+        .map(|a| planner.group_node(a, &mut aggregates));
     PlannedRule {
         spec: spec.clone(),
-        filter: spec.filter.as_ref().map(event_node),
+        filter: spec.filter.as_ref().map(|f| planner.event_node(f)),
         keys,
         window,
         aggregates,
@@ -78,15 +93,107 @@ pub fn plan_rule(spec: &RuleSpec) -> PlannedRule {
     }
 }
 
-/// Lowers an event expression that passed checking.
-fn event_node(expr: &Expr) -> Node {
-    match &expr.kind {
-        ExprKind::Literal(literal) => Node::Const(constant(literal)),
-        ExprKind::Path(parts) => Node::Field(field(parts)),
-        ExprKind::Set(_) | ExprKind::Call(..) => Node::Const(node::Const::Null),
-        ExprKind::Unary(UnaryOp::Not, e) => Node::Not(Box::new(event_node(e))),
-        ExprKind::Unary(UnaryOp::Neg, e) => Node::Neg(Box::new(event_node(e))),
-        ExprKind::Binary(op, lhs, rhs) => binary(*op, lhs, rhs),
+/// Lowering with the parameter values in force.
+struct Planner<'p> {
+    params: &'p Params,
+}
+
+impl Planner<'_> {
+    /// Lowers an event expression that passed checking.
+    fn event_node(&self, expr: &Expr) -> Node {
+        let lower = |e: &Expr| Box::new(self.event_node(e));
+        match &expr.kind {
+            ExprKind::Literal(literal) => Node::Const(constant(literal)),
+            ExprKind::Path(parts) => match self.param(parts) {
+                Some(value) => Node::Const(constant(value)),
+                None => Node::Field(field(parts)),
+            },
+            ExprKind::Set(_) | ExprKind::Call(..) => Node::Const(node::Const::Null),
+            ExprKind::Unary(UnaryOp::Not, e) => Node::Not(lower(e)),
+            ExprKind::Unary(UnaryOp::Neg, e) => Node::Neg(lower(e)),
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs),
+        }
+    }
+
+    /// The value of a parameter named by a one-part path.
+    fn param(&self, parts: &[String]) -> Option<&Literal> {
+        match parts {
+            [name] => self.params.get(name),
+            _ => None,
+        }
+    }
+
+    fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Node {
+        let is_null = |e: &Expr| matches!(e.kind, ExprKind::Literal(Literal::Null));
+        let lower = |e: &Expr| Box::new(self.event_node(e));
+        match op {
+            BinaryOp::Eq if is_null(rhs) => Node::Present(lower(lhs), false),
+            BinaryOp::Eq if is_null(lhs) => Node::Present(lower(rhs), false),
+            BinaryOp::Ne if is_null(rhs) => Node::Present(lower(lhs), true),
+            BinaryOp::Ne if is_null(lhs) => Node::Present(lower(rhs), true),
+            BinaryOp::And => Node::And(lower(lhs), lower(rhs)),
+            BinaryOp::Or => Node::Or(lower(lhs), lower(rhs)),
+            BinaryOp::In => Node::In(lower(lhs), set(rhs), true),
+            BinaryOp::NotIn => Node::In(lower(lhs), set(rhs), false),
+            _ => Node::Binary(
+                op,
+                Box::new(self.operand(lhs, rhs)),
+                Box::new(self.operand(rhs, lhs)),
+            ),
+        }
+    }
+
+    /// An operand; a text literal compared with an address becomes an address.
+    fn operand(&self, expr: &Expr, other: &Expr) -> Node {
+        let other_is_ip = matches!(&other.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "ip");
+        if let (true, ExprKind::Literal(Literal::Text(text))) = (other_is_ip, &expr.kind) {
+            if let Some(ip) = parse_ip(text) {
+                return Node::Const(node::Const::Ip(ip));
+            }
+        }
+        self.event_node(expr)
+    }
+
+    /// Lowers an alert expression, collecting the aggregates it reads.
+    fn group_node(&self, expr: &Expr, aggregates: &mut Vec<Aggregate>) -> GroupNode {
+        match &expr.kind {
+            ExprKind::Literal(Literal::Number(n)) => GroupNode::Number(*n),
+            ExprKind::Path(parts) => match self.param(parts) {
+                Some(Literal::Number(n)) => GroupNode::Number(*n),
+                _ => GroupNode::Number(0.0),
+            },
+            ExprKind::Call(name, args) => {
+                let aggregate = self.aggregate(&name.value, args, expr);
+                GroupNode::Slot(slot(aggregates, aggregate))
+            }
+            ExprKind::Unary(UnaryOp::Not, e) => {
+                GroupNode::Not(Box::new(self.group_node(e, aggregates)))
+            }
+            ExprKind::Unary(UnaryOp::Neg, e) => {
+                GroupNode::Neg(Box::new(self.group_node(e, aggregates)))
+            }
+            ExprKind::Binary(op, lhs, rhs) => {
+                let left = Box::new(self.group_node(lhs, aggregates));
+                GroupNode::Binary(*op, left, Box::new(self.group_node(rhs, aggregates)))
+            }
+            ExprKind::Literal(_) | ExprKind::Set(_) => GroupNode::Number(0.0),
+        }
+    }
+
+    fn aggregate(&self, name: &str, args: &[Expr], call: &Expr) -> Aggregate {
+        let arg = args.first().map(|a| self.event_node(a));
+        let value = || arg.clone().unwrap_or(Node::Const(node::Const::Null));
+        let kind = match name {
+            "distinct" => AggregateKind::Distinct(value()),
+            "sum" => AggregateKind::Sum(value()),
+            "min" => AggregateKind::Min(value()),
+            "max" => AggregateKind::Max(value()),
+            _ => AggregateKind::Count(arg.clone()),
+        };
+        Aggregate {
+            kind,
+            name: aggregate_name(name, call),
+        }
     }
 }
 
@@ -107,33 +214,6 @@ fn constant(literal: &Literal) -> node::Const {
     }
 }
 
-fn binary(op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Node {
-    let is_null = |e: &Expr| matches!(e.kind, ExprKind::Literal(Literal::Null));
-    let null_test = |e: &Expr, present: bool| Node::Present(Box::new(event_node(e)), present);
-    match op {
-        BinaryOp::Eq if is_null(rhs) => null_test(lhs, false),
-        BinaryOp::Eq if is_null(lhs) => null_test(rhs, false),
-        BinaryOp::Ne if is_null(rhs) => null_test(lhs, true),
-        BinaryOp::Ne if is_null(lhs) => null_test(rhs, true),
-        BinaryOp::And => Node::And(Box::new(event_node(lhs)), Box::new(event_node(rhs))),
-        BinaryOp::Or => Node::Or(Box::new(event_node(lhs)), Box::new(event_node(rhs))),
-        BinaryOp::In => Node::In(Box::new(event_node(lhs)), set(rhs), true),
-        BinaryOp::NotIn => Node::In(Box::new(event_node(lhs)), set(rhs), false),
-        _ => Node::Binary(op, Box::new(operand(lhs, rhs)), Box::new(operand(rhs, lhs))),
-    }
-}
-
-/// An operand; a text literal compared with an address becomes an address.
-fn operand(expr: &Expr, other: &Expr) -> Node {
-    let other_is_ip = matches!(&other.kind, ExprKind::Path(p) if p.len() == 1 && p[0] == "ip");
-    if let (true, ExprKind::Literal(Literal::Text(text))) = (other_is_ip, &expr.kind) {
-        if let Some(ip) = parse_ip(text) {
-            return Node::Const(node::Const::Ip(ip));
-        }
-    }
-    event_node(expr)
-}
-
 fn set(expr: &Expr) -> Box<node::Set> {
     let mut set = node::Set {
         texts: HashSet::new(),
@@ -151,24 +231,9 @@ fn set(expr: &Expr) -> Box<node::Set> {
     Box::new(set)
 }
 
-/// Lowers an alert expression, collecting the aggregates it reads.
-fn group_node(expr: &Expr, aggregates: &mut Vec<Aggregate>) -> GroupNode {
-    let mut lower = |e: &Expr| Box::new(group_node(e, aggregates));
-    match &expr.kind {
-        ExprKind::Literal(Literal::Number(n)) => GroupNode::Number(*n),
-        ExprKind::Call(..) => GroupNode::Slot(slot(aggregates, Aggregate::Count)),
-        ExprKind::Unary(UnaryOp::Not, e) => GroupNode::Not(lower(e)),
-        ExprKind::Unary(UnaryOp::Neg, e) => GroupNode::Neg(lower(e)),
-        ExprKind::Binary(op, lhs, rhs) => {
-            let left = lower(lhs);
-            GroupNode::Binary(*op, left, lower(rhs))
-        }
-        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Set(_) => GroupNode::Number(0.0),
-    }
-}
-
+/// The slot of an aggregate, reusing one already planned with the same name.
 fn slot(aggregates: &mut Vec<Aggregate>, aggregate: Aggregate) -> usize {
-    match aggregates.iter().position(|a| *a == aggregate) {
+    match aggregates.iter().position(|a| a.name == aggregate.name) {
         Some(i) => i,
         None => {
             aggregates.push(aggregate);

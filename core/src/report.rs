@@ -27,6 +27,8 @@ pub struct Report {
     pub time_zone: String,
     /// The rule files, with digests.
     pub rules: Vec<Digested>,
+    /// The parameters in force, after overrides.
+    pub params: BTreeMap<String, serde_json::Value>,
     /// The input files, with format and digests.
     pub inputs: Vec<InputFile>,
     /// What was read, and what was not evaluated and why.

@@ -1,12 +1,13 @@
 //! The rule set: parsed, checked and planned rule files, ready to evaluate.
 
+use crate::ast::{self, Literal};
 use crate::check::{RuleSpec, check};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{Evaluation, Options};
 use crate::event::Event;
 use crate::parse::parse;
-use crate::plan::{PlannedRule, plan_rule};
+use crate::plan::{Params, PlannedRule, plan_rule};
 use crate::read::Record;
 use crate::report::{Digested, Report, sha256_hex};
 use crate::time::DEFAULT_ZONE;
@@ -54,6 +55,7 @@ impl RuleError {
 pub struct RuleSet {
     files: Vec<Digested>,
     zone: Option<Tz>,
+    params: Params,
     rules: Vec<PlannedRule>,
     warnings: Vec<(String, Diagnostic)>,
 }
@@ -88,6 +90,7 @@ impl RuleSet {
         let mut set = RuleSet {
             files: Vec::new(),
             zone: None,
+            params: Params::new(),
             rules: Vec::new(),
             warnings: Vec::new(),
         };
@@ -112,6 +115,10 @@ impl RuleSet {
         let checked = check(&file, text).map_err(|e| error(e.diagnostics))?;
         self.merge_zone(checked.zone, &file, text)
             .map_err(|d| error(vec![d]))?;
+        for (param, value) in &checked.params {
+            self.merge_param(param, value, &file, text)
+                .map_err(|d| error(vec![d]))?;
+        }
         for spec in &checked.rules {
             self.merge_rule(spec, &file, text)
                 .map_err(|d| error(vec![d]))?;
@@ -129,7 +136,7 @@ impl RuleSet {
     fn merge_zone(
         &mut self,
         zone: Option<Tz>,
-        file: &crate::ast::File,
+        file: &ast::File,
         text: &str,
     ) -> Result<(), Diagnostic> {
         match (self.zone, zone) {
@@ -154,7 +161,7 @@ impl RuleSet {
     fn merge_rule(
         &mut self,
         spec: &RuleSpec,
-        file: &crate::ast::File,
+        file: &ast::File,
         text: &str,
     ) -> Result<(), Diagnostic> {
         if self.rules.iter().any(|r| r.spec.name == spec.name) {
@@ -171,7 +178,54 @@ impl RuleSet {
             );
             return Err(Diagnostic::error(codes::DUPLICATE_RULE.code, message).with_label(span, ""));
         }
-        self.rules.push(plan_rule(spec));
+        self.rules.push(plan_rule(spec, &self.params));
+        Ok(())
+    }
+
+    fn merge_param(
+        &mut self,
+        name: &str,
+        value: &Literal,
+        file: &ast::File,
+        text: &str,
+    ) -> Result<(), Diagnostic> {
+        if !self.params.contains_key(name) {
+            self.params.insert(name.to_string(), value.clone());
+            return Ok(());
+        }
+        let at = file
+            .params
+            .iter()
+            .find(|p| p.name.value == name)
+            .map(|p| p.name.range);
+        let at = at.unwrap_or_default();
+        let span = crate::diagnostic::Span::locate(text, at.start, at.end);
+        let message = format!("a parameter named `{name}` is declared in another file too");
+        Err(Diagnostic::error(codes::DUPLICATE_PARAM.code, message).with_label(span, ""))
+    }
+
+    /// The parameters and the values in force.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Overrides a parameter without editing its file; `value` is read as
+    /// the declared type (a number or text).
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), Diagnostic> {
+        let Some(current) = self.params.get(name) else {
+            return Err(unknown_param(name, self.params.keys()));
+        };
+        let parsed = match current {
+            Literal::Text(_) => Literal::Text(value.to_string()),
+            _ => number_param(name, value)?,
+        };
+        self.params.insert(name.to_string(), parsed);
+        let params = &self.params;
+        self.rules = self
+            .rules
+            .iter()
+            .map(|r| plan_rule(&r.spec, params))
+            .collect();
         Ok(())
     }
 
@@ -243,6 +297,27 @@ pub fn check_source(text: &str) -> Vec<Diagnostic> {
 /// The default zone's name.
 pub fn default_zone_name() -> &'static str {
     DEFAULT_ZONE
+}
+
+fn unknown_param<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Diagnostic {
+    let known: Vec<&str> = known.map(String::as_str).collect();
+    let message = format!("no parameter is named `{name}`");
+    let help = match crate::check::suggest(name, &known) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if known.is_empty() => "the rule files declare no parameters".to_string(),
+        None => format!("the parameters are: {}", known.join(", ")),
+    };
+    Diagnostic::error(codes::BAD_PARAM.code, message).with_help(help)
+}
+
+fn number_param(name: &str, value: &str) -> Result<Literal, Diagnostic> {
+    match value.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(Literal::Number(n)),
+        _ => {
+            let message = format!("parameter `{name}` takes a number, not `{value}`");
+            Err(Diagnostic::error(codes::BAD_PARAM.code, message))
+        }
+    }
 }
 
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RuleError> {

@@ -31,6 +31,7 @@ impl Checker<'_> {
         &mut self,
         text: &Spanned<String>,
         grouping: &Grouping,
+        aggregates: &[String],
     ) -> Option<Template> {
         let pieces = match split(&text.value) {
             Ok(pieces) => pieces,
@@ -39,7 +40,10 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let allowed = allowed_names(grouping);
+        let mut allowed = allowed_names(grouping);
+        if matches!(grouping, Grouping::Groups { .. }) {
+            allowed.extend(aggregates.iter().cloned());
+        }
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         for piece in &pieces {
             if let Piece::Value(name) = piece {

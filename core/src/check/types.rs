@@ -72,7 +72,40 @@ pub enum Scope {
 }
 
 /// The aggregates `alert when` may use.
-pub const AGGREGATES: [&str; 1] = ["count"];
+pub const AGGREGATES: [&str; 5] = ["count", "distinct", "sum", "min", "max"];
+
+/// The name an aggregate call goes by in reports and explanations:
+/// `count` for `count()`, otherwise the call as canonical text.
+pub fn aggregate_name(name: &str, call: &Expr) -> String {
+    match &call.kind {
+        ExprKind::Call(_, args) if args.is_empty() => name.to_string(),
+        _ => crate::print::expr(call),
+    }
+}
+
+/// The names of every aggregate an alert reads, in order, without repeats.
+pub(crate) fn aggregate_names(alert: &Expr) -> Vec<String> {
+    let mut names = Vec::new();
+    collect_aggregates(alert, &mut names);
+    names
+}
+
+fn collect_aggregates(expr: &Expr, names: &mut Vec<String>) {
+    match &expr.kind {
+        ExprKind::Call(name, _) => {
+            let found = aggregate_name(&name.value, expr);
+            if !names.contains(&found) {
+                names.push(found);
+            }
+        }
+        ExprKind::Unary(_, e) => collect_aggregates(e, names),
+        ExprKind::Binary(_, l, r) => {
+            collect_aggregates(l, names);
+            collect_aggregates(r, names);
+        }
+        _ => {}
+    }
+}
 
 /// Resolves a field path, reporting an unknown one.
 pub(crate) fn resolve_field(
@@ -96,7 +129,9 @@ fn unknown_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) {
         value: path.value.join("."),
         range: path.range,
     };
-    let names: Vec<&str> = Field::CANONICAL.iter().map(|(n, _)| *n).collect();
+    let params: Vec<String> = checker.params.keys().cloned().collect();
+    let mut names: Vec<&str> = Field::CANONICAL.iter().map(|(n, _)| *n).collect();
+    names.extend(params.iter().map(String::as_str));
     if suggest(&name.value, &names).is_some() {
         return checker.unknown(codes::UNKNOWN_FIELD, "field", &name, &names);
     }
@@ -134,6 +169,12 @@ fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &S
         value: parts.to_vec(),
         range: expr.range,
     };
+    if let [name] = parts {
+        if let Some(kind) = checker.params.get(name).copied() {
+            checker.used.insert(name.clone());
+            return kind;
+        }
+    }
     if *scope == Scope::Groups {
         let message = format!(
             "`{}` is a field, but `alert` reads aggregates",
@@ -166,11 +207,45 @@ fn call_type(
         checker.unknown(codes::UNKNOWN_FUNCTION, "function", name, &AGGREGATES);
         return Type::Unknown;
     }
-    if let Some(arg) = args.first() {
-        let message = format!("`{}()` takes no arguments", name.value);
-        checker.report(codes::TYPE_MISMATCH, arg.range, message, "remove this");
-    }
+    aggregate_args(checker, name, args);
     Type::Number
+}
+
+/// Checks an aggregate's arguments: `count()` or `count(CONDITION)`;
+/// `distinct(VALUE)`; `sum`, `min` and `max` of a number.
+fn aggregate_args(checker: &mut Checker<'_>, name: &Spanned<String>, args: &[Expr]) {
+    let (wanted, word) = match name.value.as_str() {
+        "count" => (Some(Type::Bool), "a condition"),
+        "distinct" => (None, "a value"),
+        _ => (Some(Type::Number), "a number"),
+    };
+    let optional = name.value == "count";
+    match args {
+        [] if optional => {}
+        [arg] => aggregate_arg(checker, arg, wanted, &name.value, word),
+        _ => {
+            let message = format!("`{}()` takes one argument: {word}", name.value);
+            checker.report(codes::TYPE_MISMATCH, name.range, message, "");
+        }
+    }
+}
+
+fn aggregate_arg(
+    checker: &mut Checker<'_>,
+    arg: &Expr,
+    wanted: Option<Type>,
+    name: &str,
+    word: &str,
+) {
+    let found = type_of(checker, arg, &Scope::Event);
+    let fits = match wanted {
+        Some(kind) => found == kind || found.loose(),
+        None => !matches!(found, Type::TextSet | Type::NumberSet | Type::Null),
+    };
+    if !fits {
+        let message = format!("`{name}()` needs {word}, found {}", found.describe());
+        checker.report(codes::TYPE_MISMATCH, arg.range, message, "");
+    }
 }
 
 fn set_type(checker: &mut Checker<'_>, items: &[Spanned<Literal>]) -> Type {

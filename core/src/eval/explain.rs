@@ -22,7 +22,7 @@ pub(super) fn findings(
 ) -> Vec<Finding> {
     let mut out = state.singles;
     for (key, group) in state.groups {
-        let slots = slots(rule, &group);
+        let slots = slots(&group);
         if rule.alert.as_ref().is_none_or(|a| a.fires(&slots)) {
             out.push(grouped(rule, &key, &group, &slots, zone, period));
         }
@@ -30,15 +30,15 @@ pub(super) fn findings(
     out
 }
 
-fn slots(rule: &PlannedRule, group: &Group) -> Vec<f64> {
-    rule.aggregates.iter().map(|_| group.count as f64).collect()
+fn slots(group: &Group) -> Vec<Option<f64>> {
+    group.accumulators.iter().map(|a| a.value()).collect()
 }
 
 fn grouped(
     rule: &PlannedRule,
     key: &GroupKey,
     group: &Group,
-    slots: &[f64],
+    slots: &[Option<f64>],
     zone: Tz,
     period: Bounds,
 ) -> Finding {
@@ -53,7 +53,7 @@ fn grouped(
         .aggregates
         .iter()
         .zip(slots)
-        .map(|(a, v)| (a.name().to_string(), *v))
+        .filter_map(|(a, v)| v.map(|v| (a.name.clone(), v)))
         .collect();
     let label = window_label(rule.window, zone, start, end);
     let lookup = |name: &str| group_value(rule, &keys, &values, &label, name);

@@ -1,8 +1,10 @@
 //! What an evaluation keeps between events.
 
+use crate::event::Event;
+use crate::plan::{Aggregate, AggregateKind};
 use crate::read::{Location, Rejection};
 use crate::report::{Finding, InputSummary, Kind, Reason};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A group's identity: its key values and window start (Unix seconds).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11,15 +13,97 @@ pub(super) struct GroupKey {
     pub start: i64,
 }
 
-/// A live group: its count and the smallest event ids seen.
+/// A live group: its count, its aggregates and the smallest event ids seen.
 #[derive(Debug, Default)]
 pub(super) struct Group {
     pub end: i64,
     pub count: u64,
     pub ids: Vec<Box<str>>,
+    pub accumulators: Vec<Accumulator>,
+}
+
+/// The running state of one aggregate in one group.
+#[derive(Debug)]
+pub(super) enum Accumulator {
+    Count(u64),
+    Distinct(HashSet<Box<str>>),
+    /// In millionths, so that the total does not depend on the order.
+    Sum(i128),
+    Min(Option<f64>),
+    Max(Option<f64>),
+}
+
+/// Millionths in one unit: sums are exact to six decimals.
+const SUM_SCALE: f64 = 1e6;
+
+impl Accumulator {
+    fn new(kind: &AggregateKind) -> Accumulator {
+        match kind {
+            AggregateKind::Count(_) => Accumulator::Count(0),
+            AggregateKind::Distinct(_) => Accumulator::Distinct(HashSet::new()),
+            AggregateKind::Sum(_) => Accumulator::Sum(0),
+            AggregateKind::Min(_) => Accumulator::Min(None),
+            AggregateKind::Max(_) => Accumulator::Max(None),
+        }
+    }
+
+    fn add(&mut self, kind: &AggregateKind, event: &Event) {
+        match (self, kind) {
+            (Accumulator::Count(n), AggregateKind::Count(condition)) => {
+                *n += u64::from(condition.as_ref().is_none_or(|c| c.matches(event)));
+            }
+            (Accumulator::Distinct(seen), AggregateKind::Distinct(value)) => {
+                if let Some(text) = value.text(event) {
+                    seen.insert(text.into());
+                }
+            }
+            (Accumulator::Sum(total), AggregateKind::Sum(value)) => {
+                let micros = value
+                    .number(event)
+                    .map_or(0, |n| (n * SUM_SCALE).round() as i128);
+                *total = total.saturating_add(micros);
+            }
+            (Accumulator::Min(low), AggregateKind::Min(value)) => {
+                fold(low, value.number(event), f64::min);
+            }
+            (Accumulator::Max(high), AggregateKind::Max(value)) => {
+                fold(high, value.number(event), f64::max);
+            }
+            _ => {}
+        }
+    }
+
+    /// The aggregate's value; `None` for the minimum or maximum of nothing.
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Accumulator::Count(n) => Some(*n as f64),
+            Accumulator::Distinct(seen) => Some(seen.len() as f64),
+            Accumulator::Sum(total) => Some(*total as f64 / SUM_SCALE),
+            Accumulator::Min(v) | Accumulator::Max(v) => *v,
+        }
+    }
+}
+
+fn fold(current: &mut Option<f64>, value: Option<f64>, pick: fn(f64, f64) -> f64) {
+    if let Some(value) = value {
+        *current = Some(current.map_or(value, |c| pick(c, value)));
+    }
 }
 
 impl Group {
+    /// Adds one matching event to the group's aggregates.
+    pub fn add_event(&mut self, event: &Event, aggregates: &[Aggregate]) {
+        if self.accumulators.is_empty() {
+            self.accumulators = aggregates
+                .iter()
+                .map(|a| Accumulator::new(&a.kind))
+                .collect();
+        }
+        for (accumulator, aggregate) in self.accumulators.iter_mut().zip(aggregates) {
+            accumulator.add(&aggregate.kind, event);
+        }
+    }
+
     /// Adds one event; keeps the `limit` smallest ids, sorted.
     pub fn add(&mut self, end: i64, id: Option<&str>, limit: usize) {
         self.end = end;

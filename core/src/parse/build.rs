@@ -2,8 +2,8 @@
 
 use super::{MAX_OPERATORS, Rule};
 use crate::ast::{
-    BinaryOp, Clause, Expr, ExprKind, File, GroupBy, Literal, Range, Rule as RuleDecl, Spanned,
-    UnaryOp,
+    BinaryOp, Clause, Expr, ExprKind, File, GroupBy, Literal, Param, Range, Rule as RuleDecl,
+    Spanned, UnaryOp,
 };
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Span};
@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Node {
     Zone,
+    Param,
     RuleDecl,
     Clause,
     Expr,
@@ -34,6 +35,7 @@ fn node(rule: Rule) -> Node {
     use BinaryOp as B;
     match rule {
         Rule::zone_decl => Node::Zone,
+        Rule::param_decl => Node::Param,
         Rule::rule_decl => Node::RuleDecl,
         Rule::title
         | Rule::description
@@ -84,6 +86,9 @@ fn node(rule: Rule) -> Node {
         | Rule::string_body
         | Rule::keyword
         | Rule::kw_zone
+        | Rule::kw_param
+        | Rule::param_value
+        | Rule::negative
         | Rule::kw_rule
         | Rule::kw_title
         | Rule::kw_description
@@ -143,6 +148,7 @@ pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<D
     for pair in top.into_inner() {
         match node(pair.as_rule()) {
             Node::Zone => file.zones.push(builder.zone(pair)),
+            Node::Param => file.params.push(builder.param(pair)),
             Node::RuleDecl => file.rules.push(builder.rule(pair)),
             _ => {}
         }
@@ -200,6 +206,33 @@ impl Builder<'_> {
             value: text.value,
             range: text.range,
         }
+    }
+
+    fn param(&self, pair: Pair<'_, Rule>) -> Param {
+        let mut param = Param {
+            name: Spanned::default(),
+            value: Spanned::default(),
+        };
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::ident => param.name = self.name(child),
+                Rule::param_value => {
+                    let inner = child.into_inner().next();
+                    param.value = inner.map_or_else(Spanned::default, |p| self.param_value(p));
+                }
+                _ => {}
+            }
+        }
+        param
+    }
+
+    fn param_value(&self, pair: Pair<'_, Rule>) -> Spanned<Literal> {
+        let at = range(&pair);
+        let value = match pair.as_rule() {
+            Rule::negative => self.number(pair),
+            _ => self.literal(pair),
+        };
+        Spanned { value, range: at }
     }
 
     fn name(&self, pair: Pair<'_, Rule>) -> Spanned<String> {

@@ -73,6 +73,27 @@ impl Node {
         self.value(event) == Val::Bool(true)
     }
 
+    /// The expression's value as a number, when it is one.
+    pub fn number(&self, event: &Event) -> Option<f64> {
+        match self.value(event) {
+            Val::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The expression's value as text, for counting distinct values; a
+    /// missing value is `None`.
+    pub fn text(&self, event: &Event) -> Option<String> {
+        match self.value(event) {
+            Val::Missing => None,
+            Val::Bool(b) => Some(b.to_string()),
+            Val::Number(n) => Some(crate::print::number(n)),
+            Val::Text(s) => Some(s.to_string()),
+            Val::Ip(ip) => Some(ip.to_string()),
+            Val::Time(t) => Some(t.to_string()),
+        }
+    }
+
     fn value<'a>(&'a self, event: &'a Event) -> Val<'a> {
         match self {
             Node::Const(c) => constant(c),
@@ -221,17 +242,19 @@ enum GroupVal {
 }
 
 impl GroupNode {
-    /// Whether a group with these aggregate values fires.
-    pub fn fires(&self, slots: &[f64]) -> bool {
+    /// Whether a group with these aggregate values fires; a missing value
+    /// (the minimum of no values) makes its comparisons false.
+    pub fn fires(&self, slots: &[Option<f64>]) -> bool {
         self.value(slots) == GroupVal::Bool(true)
     }
 
-    fn value(&self, slots: &[f64]) -> GroupVal {
+    fn value(&self, slots: &[Option<f64>]) -> GroupVal {
         match self {
             GroupNode::Number(n) => GroupVal::Number(*n),
-            GroupNode::Slot(i) => slots
-                .get(*i)
-                .map_or(GroupVal::None, |n| GroupVal::Number(*n)),
+            GroupNode::Slot(i) => match slots.get(*i) {
+                Some(Some(n)) => GroupVal::Number(*n),
+                _ => GroupVal::None,
+            },
             GroupNode::Not(e) => GroupVal::Bool(!e.fires(slots)),
             GroupNode::Neg(e) => match e.value(slots) {
                 GroupVal::Number(n) => GroupVal::Number(-n),
@@ -242,7 +265,7 @@ impl GroupNode {
     }
 }
 
-fn group_binary(op: BinaryOp, l: &GroupNode, r: &GroupNode, slots: &[f64]) -> GroupVal {
+fn group_binary(op: BinaryOp, l: &GroupNode, r: &GroupNode, slots: &[Option<f64>]) -> GroupVal {
     match op {
         BinaryOp::And => return GroupVal::Bool(l.fires(slots) && r.fires(slots)),
         BinaryOp::Or => return GroupVal::Bool(l.fires(slots) || r.fires(slots)),
