@@ -18,11 +18,11 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     for path in &args.files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::input(format!("error: cannot read `{name}`: {e}")))?;
+            .map_err(|e| Failure::input(format!("error[LV0403]: cannot read `{name}`: {e}")))?;
         let diagnostics = check_source(&text);
         for diagnostic in &diagnostics {
             if diagnostic.severity == Severity::Error || !quiet {
-                eprint!("{}", diagnostic.render(&name, &text));
+                crate::say(&diagnostic.render(&name, &text));
             }
         }
         let count = diagnostics
@@ -30,12 +30,23 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
             .filter(|d| d.severity == Severity::Error)
             .count();
         if count == 0 && !quiet {
-            eprintln!("{name}: ok");
+            crate::say(&format!("{name}: ok\n"));
         }
         errors += count;
     }
     if errors > 0 {
         return Err(Failure::rules(format!("{errors} error(s) found")));
     }
-    Ok(())
+    together(&args.files)
+}
+
+/// Files that are fine one by one must also work as one set, as `run`
+/// reads them: unique rule and parameter names, one zone.
+fn together(files: &[PathBuf]) -> Result<(), Failure> {
+    if files.len() < 2 {
+        return Ok(());
+    }
+    loggvakt::RuleSet::from_paths(files)
+        .map(|_| ())
+        .map_err(|e| Failure::rules(e.render()))
 }

@@ -42,7 +42,7 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     let outputs = vec![args.out.join("report.json")];
     write_outputs(&report, &outputs)?;
     if !quiet {
-        eprint!("{}", summary::render(&report, &outputs));
+        crate::say(&summary::render(&report, &outputs));
     }
     Ok(())
 }

@@ -18,13 +18,16 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM")]
     period: String,
 
-    /// How many staff members.
-    #[arg(long, value_name = "N", default_value_t = 200)]
-    users: usize,
+    /// How many staff members, 1 to 100000.
+    #[arg(long, value_name = "N", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    users: u32,
 
-    /// About how many events in all.
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    events: usize,
+    /// About how many events in all, up to 100000000; planted violations
+    /// come on top, so a very small month holds more.
+    #[arg(long, value_name = "N", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(0..=100_000_000))]
+    events: u32,
 
     /// The folder to write `events.jsonl` and `truth.json` into.
     #[arg(long, value_name = "DIR")]
@@ -35,16 +38,14 @@ pub struct Args {
 pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     let month = parse_period(&args.period)?;
     let options = GenerateOptions {
-        users: args.users,
-        events: args.events,
+        users: args.users as usize,
+        events: args.events as usize,
         ..GenerateOptions::new(args.seed, month)
     };
     let written = write_month(&generate(&options), &args.out)?;
     if !quiet {
-        eprintln!(
-            "Wrote {written} events to {}",
-            args.out.join("events.jsonl").display()
-        );
+        let path = args.out.join("events.jsonl");
+        crate::say(&format!("Wrote {written} events to {}\n", path.display()));
     }
     Ok(())
 }

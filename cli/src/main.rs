@@ -82,9 +82,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprint!("{}", failure.message);
+            say(&failure.message);
             if !failure.message.ends_with('\n') {
-                eprintln!();
+                say("\n");
             }
             ExitCode::from(failure.code)
         }
@@ -107,6 +107,12 @@ fn install_logging(verbose: u8, quiet: bool) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+}
+
+/// Writes to standard error; a closed or full stream is not worth a crash.
+pub fn say(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// The command line as typed, for the report.

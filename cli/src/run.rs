@@ -3,9 +3,11 @@
 use crate::{Failure, summary};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use loggvakt::read::{self, Format, ReadOptions};
+use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{InputFile, sha256_file};
-use loggvakt::{Options, Record, Report, RuleSet};
+use loggvakt::{Field, Options, Record, Report, RuleSet};
+use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `run`.
@@ -19,9 +21,14 @@ pub struct Args {
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     events: Vec<PathBuf>,
 
-    /// The events' format: jsonl or fhir; detected from the file name when left out.
+    /// The events' format: jsonl, fhir, csv, inera, atna, windows, keycloak or entra.
+    /// Without it each file's name (.csv, .tsv) or first bytes choose.
     #[arg(long, value_name = "FORMAT")]
     format: Option<String>,
+
+    /// How CSV files are read.
+    #[command(flatten)]
+    csv: Box<CsvFlags>,
 
     /// The local calendar month to evaluate, `YYYY-MM`; without it, the span of the input.
     #[arg(long, value_name = "YYYY-MM")]
@@ -43,6 +50,33 @@ pub struct Args {
     /// The time written as the report's `generated_at`, RFC 3339; default now.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+
+    /// Overrides a parameter the rule files declare; may be repeated.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+/// The options of `run` that only CSV input uses.
+#[derive(clap::Args)]
+pub struct CsvFlags {
+    /// CSV: the column of a canonical field, FIELD=COLUMN; repeat it or separate pairs
+    /// with commas. A field left out is read from a column of its own name.
+    #[arg(long, value_name = "FIELD=COLUMN")]
+    map: Vec<String>,
+
+    /// CSV: a file of FIELD=COLUMN lines (blank lines and lines starting with # are
+    /// skipped); `--map` pairs override it.
+    #[arg(long, value_name = "FILE")]
+    map_file: Option<PathBuf>,
+
+    /// CSV: the field delimiter, one character; `tab` or `\t` for a tab. Default `,`,
+    /// and a tab for .tsv files.
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+
+    /// CSV: the quote character. Default `"`.
+    #[arg(long, value_name = "CHAR")]
+    quote: Option<String>,
 }
 
 /// What happens to unreadable records.
@@ -66,19 +100,48 @@ pub struct Job {
     pub on_error: OnError,
 }
 
+/// How CSV files are read, from the command line.
+#[derive(Clone, Default)]
+pub struct CsvArgs {
+    /// The mapping, delimiter and quote.
+    pub options: CsvOptions,
+    /// `--delimiter` was given: it holds for `.tsv` files too.
+    pub delimiter_given: bool,
+}
+
 /// Runs `loggvakt run`.
 pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
     let job = job(&args)?;
-    let report = execute(job)?;
+    warn_about_rules(&job.rules, quiet);
+    let csv = csv_args(&args.csv)?;
+    let report = execute_with(job, &csv)?;
     write_outputs(&report, &args.out)?;
     if !quiet {
-        eprint!("{}", summary::render(&report, &args.out));
+        crate::say(&summary::render(&report, &args.out));
     }
     Ok(())
 }
 
+/// Prints the rule files' warnings, such as unused parameters.
+fn warn_about_rules(rules: &RuleSet, quiet: bool) {
+    for (file, warning) in rules.warnings() {
+        if !quiet {
+            crate::say(&format!(
+                "warning[{}]: {file}: {}\n",
+                warning.code, warning.message
+            ));
+        }
+    }
+}
+
 fn job(args: &Args) -> Result<Job, Failure> {
-    let rules = RuleSet::from_paths(&args.rules).map_err(|e| Failure::rules(e.render()))?;
+    let mut rules = RuleSet::from_paths(&args.rules).map_err(|e| Failure::rules(e.render()))?;
+    if rules.rules().next().is_none() {
+        let message = "error[LV0219]: the rule files define no rules\n  \
+                       = help: give `.vakt` files or folders holding them to `--rules`";
+        return Err(Failure::rules(message));
+    }
+    override_params(&mut rules, &args.params)?;
     let zone = args.tz.as_deref().map(parse_zone).transpose()?;
     let period = args.period.as_deref().map(parse_period).transpose()?;
     let forced = args.format.as_deref().map(parse_format).transpose()?;
@@ -101,16 +164,48 @@ fn job(args: &Args) -> Result<Job, Failure> {
     })
 }
 
+/// Applies `--param NAME=VALUE` overrides.
+fn override_params(rules: &mut RuleSet, params: &[String]) -> Result<(), Failure> {
+    for param in params {
+        let Some((name, value)) = param.split_once('=') else {
+            let message = format!(
+                "error[LV0405]: `--param {param}` has no `=`\n  = help: write it as NAME=VALUE"
+            );
+            return Err(Failure::input(message));
+        };
+        rules
+            .set_param(name.trim(), value.trim())
+            .map_err(|d| Failure::input(coded(&d)))?;
+    }
+    Ok(())
+}
+
+/// A diagnostic without a source location, as one or two lines.
+fn coded(diagnostic: &loggvakt::Diagnostic) -> String {
+    let mut text = format!("error[{}]: {}", diagnostic.code, diagnostic.message);
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!("\n  = help: {help}"));
+    }
+    text
+}
+
 /// Evaluates a job: reads every file in turn, streaming.
-pub fn execute(mut job: Job) -> Result<Report, Failure> {
+pub fn execute(job: Job) -> Result<Report, Failure> {
+    execute_with(job, &CsvArgs::default())
+}
+
+/// Evaluates a job, reading CSV files as `csv` says.
+pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     job.options.inputs = digests(&job.events)?;
     let zone = job.rules.zone(job.options.zone);
     let read_options = ReadOptions {
         zone,
+        csv: csv.options.clone(),
         ..ReadOptions::default()
     };
     let mut evaluation = job.rules.evaluation(job.options.clone());
     for (path, format) in &job.events {
+        let read_options = file_options(&read_options, path, csv.delimiter_given);
         let records = read::open(path, *format, &read_options)
             .map_err(|d| Failure::input(format!("error[{}]: {}", d.code, d.message)))?;
         for record in records {
@@ -122,6 +217,93 @@ pub fn execute(mut job: Job) -> Result<Report, Failure> {
         }
     }
     Ok(evaluation.finish())
+}
+
+/// A `.tsv` file is tab-separated unless `--delimiter` says otherwise.
+fn file_options(options: &ReadOptions, path: &Path, delimiter_given: bool) -> ReadOptions {
+    let mut options = options.clone();
+    if !delimiter_given && read::csv::is_tab_separated(path) {
+        options.csv.delimiter = b'\t';
+    }
+    options
+}
+
+/// The CSV options of `--map-file`, `--map`, `--delimiter` and `--quote`.
+pub fn csv_args(args: &CsvFlags) -> Result<CsvArgs, Failure> {
+    let mut mapping = BTreeMap::new();
+    if let Some(path) = &args.map_file {
+        let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+        let lines = text.lines().map(str::trim);
+        for line in lines.filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let (field, column) = map_pair(line, "--map-file")?;
+            mapping.insert(field, column);
+        }
+    }
+    for pair in args.map.iter().flat_map(|value| value.split(',')) {
+        let (field, column) = map_pair(pair.trim(), "--map")?;
+        mapping.insert(field, column);
+    }
+
+    let mut options = CsvOptions {
+        mapping,
+        ..CsvOptions::default()
+    };
+    if let Some(text) = &args.delimiter {
+        options.delimiter = one_byte(text, "--delimiter")?;
+    }
+    if let Some(text) = &args.quote {
+        options.quote = one_byte(text, "--quote")?;
+    }
+    Ok(CsvArgs {
+        options,
+        delimiter_given: args.delimiter.is_some(),
+    })
+}
+
+/// Reads `FIELD=COLUMN`; the field must be canonical.
+fn map_pair(pair: &str, option: &str) -> Result<(String, String), Failure> {
+    let Some((field, column)) = pair.split_once('=') else {
+        return Err(bad_option(
+            &format!("`{option}` takes FIELD=COLUMN, found `{pair}`"),
+            "write pairs such as time=EventTime,user=UserId",
+        ));
+    };
+    let (field, column) = (field.trim(), column.trim());
+    if Field::canonical(field).is_none() {
+        let fields: Vec<&str> = Field::CANONICAL.iter().map(|(name, _)| *name).collect();
+        let help = format!("the fields are {}", fields.join(", "));
+        return Err(bad_option(
+            &format!("unknown field `{field}` in `{option}`"),
+            &help,
+        ));
+    }
+    if column.is_empty() {
+        let message = format!("`{option}` gives no column for `{field}`");
+        return Err(bad_option(
+            &message,
+            "write the column's header after the `=`",
+        ));
+    }
+    Ok((field.to_string(), column.to_string()))
+}
+
+/// One ASCII character; `tab` and `\t` are a tab.
+fn one_byte(text: &str, option: &str) -> Result<u8, Failure> {
+    match text {
+        "tab" | "\\t" | "\t" => return Ok(b'\t'),
+        _ => {}
+    }
+    match text.as_bytes() {
+        [byte] if byte.is_ascii() => Ok(*byte),
+        _ => Err(bad_option(
+            &format!("`{option}` takes one ASCII character, found `{text}`"),
+            "for a tab write `tab` or `\\t`",
+        )),
+    }
+}
+
+fn bad_option(message: &str, help: &str) -> Failure {
+    Failure::input(format!("error[LV0405]: {message}\n  = help: {help}"))
 }
 
 fn digests(events: &[(PathBuf, Format)]) -> Result<Vec<InputFile>, Failure> {
@@ -149,29 +331,41 @@ fn unreadable(path: &Path, error: &std::io::Error) -> Failure {
 /// Writes the report to each file, in the format its extension names.
 pub fn write_outputs(report: &Report, outputs: &[PathBuf]) -> Result<(), Failure> {
     if outputs.is_empty() {
-        print!("{}", report.to_json());
-        return Ok(());
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(report.to_json().as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| unwritable("standard output", &e.to_string()));
     }
     for path in outputs {
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if extension != "json" {
-            let message = format!(
-                "error: cannot write `{}`: reports are written as .json",
-                path.display()
-            );
-            return Err(Failure::input(message));
+        let name = path.display().to_string();
+        if !extension.eq_ignore_ascii_case("json") {
+            return Err(unwritable(&name, "reports are written as .json"));
         }
-        std::fs::write(path, report.to_json()).map_err(|e| {
-            Failure::input(format!("error: cannot write `{}`: {e}", path.display()))
-        })?;
+        std::fs::write(path, report.to_json()).map_err(|e| unwritable(&name, &e.to_string()))?;
     }
     Ok(())
 }
 
+fn unwritable(name: &str, why: &str) -> Failure {
+    Failure::input(format!(
+        "error[LV0406]: cannot write the report to `{name}`: {why}"
+    ))
+}
+
 fn parse_zone(name: &str) -> Result<Tz, Failure> {
     loggvakt::time::parse_zone(name).ok_or_else(|| {
+        let close = chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|z| z.name().eq_ignore_ascii_case(name))
+            .map(|z| z.name());
+        let help = match close {
+            Some(zone) => format!("did you mean `{zone}`?"),
+            None => "use an IANA name such as Europe/Stockholm".to_string(),
+        };
         Failure::input(format!(
-            "error[LV0402]: unknown time zone `{name}`\n  = help: use an IANA name such as Europe/Stockholm"
+            "error[LV0402]: unknown time zone `{name}`\n  = help: {help}"
         ))
     })
 }
@@ -188,7 +382,8 @@ pub fn parse_period(text: &str) -> Result<NaiveDate, Failure> {
 fn parse_format(name: &str) -> Result<Format, Failure> {
     Format::parse(name).ok_or_else(|| {
         Failure::input(format!(
-            "error[LV0404]: unknown format `{name}`\n  = help: use jsonl or fhir"
+            "error[LV0404]: unknown format `{name}`\n  = help: use jsonl, fhir, csv, inera, atna, \
+             windows, keycloak or entra"
         ))
     })
 }
@@ -199,5 +394,8 @@ fn parse_now(text: Option<&str>) -> Result<DateTime<Utc>, Failure> {
     };
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| Failure::input(format!("error: `--now {text}` is not an RFC 3339 time")))
+        .map_err(|_| {
+            let message = format!("error[LV0405]: `--now {text}` is not an RFC 3339 time");
+            Failure::input(message + "\n  = help: write it like 2026-04-01T08:00:00+02:00")
+        })
 }

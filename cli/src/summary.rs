@@ -12,6 +12,7 @@ pub fn render(report: &Report, outputs: &[PathBuf]) -> String {
     let mut out = String::new();
     header(&mut out, report);
     input(&mut out, report);
+    warn_if_nothing_evaluated(&mut out, report);
     findings(&mut out, report);
     for path in outputs {
         let _ = writeln!(out, "Report written to {}", path.display());
@@ -63,6 +64,25 @@ fn input(out: &mut String, report: &Report) {
     for kind in &i.ignored_kinds {
         let _ = writeln!(out, "       ignored {} × {}", kind.count, kind.kind);
     }
+}
+
+/// A run that read records but evaluated none is no all-clear: say so.
+fn warn_if_nothing_evaluated(out: &mut String, report: &Report) {
+    let i = &report.input;
+    if i.evaluated > 0 || i.read == 0 && !report.inputs.is_empty() {
+        if i.read == 0 {
+            let _ = writeln!(out, "warning: the input holds no records");
+        }
+        return;
+    }
+    let why = if i.rejected > 0 {
+        "every record was rejected: is the format right? (--format)"
+    } else if i.outside_period > 0 {
+        "every event is outside the period (--period)"
+    } else {
+        "no record was read"
+    };
+    let _ = writeln!(out, "warning: no event was evaluated; {why}");
 }
 
 fn findings(out: &mut String, report: &Report) {

@@ -105,6 +105,7 @@ fn run_reproduces_every_conformance_case() {
                 args.extend([option.to_string(), value.to_string()]);
             }
         }
+        args.extend(csv_args(&case["csv"]));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = loggvakt(&args, &case_dir);
         assert_eq!(
@@ -122,6 +123,23 @@ fn run_reproduces_every_conformance_case() {
             case_dir.display()
         );
     }
+}
+
+/// A case's `csv` member as `--map`, `--delimiter` and `--quote`.
+fn csv_args(csv: &Value) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(map) = csv["map"].as_object() {
+        for (field, column) in map {
+            let column = column.as_str().expect("a column name");
+            args.extend(["--map".to_string(), format!("{field}={column}")]);
+        }
+    }
+    for (option, name) in [("--delimiter", "delimiter"), ("--quote", "quote")] {
+        if let Some(value) = csv[name].as_str() {
+            args.extend([option.to_string(), value.to_string()]);
+        }
+    }
+    args
 }
 
 fn strings(value: &Value) -> Vec<String> {
@@ -174,11 +192,24 @@ fn run_fails_at_the_first_bad_record_when_asked() {
 #[test]
 fn bad_options_are_coded_errors() {
     let dir = repo();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["--period", "2026-13"], "error[LV0401]"),
         (&["--tz", "Mars/Olympus"], "error[LV0402]"),
         (&["--format", "xml"], "error[LV0404]"),
         (&["--events", "no-such-file.jsonl"], "error[LV0403]"),
+        (
+            &["--map", "usr=User"],
+            "error[LV0405]: unknown field `usr` in `--map`",
+        ),
+        (
+            &["--map", "time=T,user"],
+            "error[LV0405]: `--map` takes FIELD=COLUMN, found `user`",
+        ),
+        (
+            &["--delimiter", ";;"],
+            "error[LV0405]: `--delimiter` takes one ASCII character",
+        ),
+        (&["--map-file", "no-such-map.txt"], "error[LV0403]"),
     ];
     for (extra, expected) in cases {
         let mut args = vec![
@@ -197,6 +228,44 @@ fn bad_options_are_coded_errors() {
             text(&out.stderr)
         );
     }
+}
+
+#[test]
+fn csv_reads_through_a_map_file_and_tsv_is_tab_separated() {
+    let dir = scratch("csv-map-file");
+    let rows = "When\tWho\tWhat\tWhere\n\
+                2026-03-02 09:00:00\tanna\tread\tward-3\n\
+                2026-03-02 09:05:00\terik\tread\n";
+    std::fs::write(dir.join("events.tsv"), rows).expect("write");
+    let map = "# Our export's columns\ntime = When\n\nuser=Who\naction=What\nunit=Where\n";
+    std::fs::write(dir.join("columns.map"), map).expect("write");
+    let rules = repo().join("rules/standard.vakt");
+    let rules = rules.to_str().expect("a UTF-8 path");
+    let args = [
+        "run",
+        "--rules",
+        rules,
+        "--events",
+        "events.tsv",
+        "--map-file",
+        "columns.map",
+    ];
+    let out = loggvakt(&args, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = without_run(&text(&out.stdout));
+    assert_eq!(report["inputs"][0]["format"], "csv");
+    assert_eq!(report["input"]["evaluated"], 1);
+    assert_eq!(report["input"]["reasons"][0]["reason"], "bad_row");
+    assert_eq!(
+        report["input"]["reasons"][0]["locations"][0],
+        "events.tsv:3"
+    );
+
+    let mut comma = args.to_vec();
+    comma.extend(["--delimiter", ","]);
+    let out = loggvakt(&comma, &dir);
+    let report = without_run(&text(&out.stdout));
+    assert_eq!(report["input"]["reasons"][0]["reason"], "bad_mapping");
 }
 
 #[test]
@@ -232,5 +301,112 @@ fn generate_is_reproducible_and_demo_writes_a_report() {
     assert_eq!(
         findings.len(),
         truth["violations"].as_array().map_or(0, Vec::len)
+    );
+}
+
+#[test]
+fn parameters_are_overridden_from_the_command_line() {
+    let dir = scratch("params");
+    let rules = "param limit = 3\nrule r { title \"t\"; category unauthorized; severity low\n  \
+                 where action == \"login\"; group by user; alert when count() >= limit }\n";
+    std::fs::write(dir.join("p.vakt"), rules).expect("write");
+    let line = r#"{"time":"2026-03-02T08:00:00Z","user":"u","action":"login"}"#;
+    std::fs::write(dir.join("e.jsonl"), format!("{line}\n{line}\n")).expect("write");
+    let base = ["run", "--rules", "p.vakt", "--events", "e.jsonl", "-q"];
+    let findings = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let out = loggvakt(&args, &dir);
+        let report = without_run(&text(&out.stdout));
+        (
+            report["findings"].as_array().map_or(0, Vec::len),
+            report["params"]["limit"].clone(),
+        )
+    };
+    assert_eq!(findings(&[]), (0, serde_json::json!(3)));
+    assert_eq!(findings(&["--param", "limit=2"]), (1, serde_json::json!(2)));
+    let out = loggvakt(&[&base[..], &["--param", "limt=2"]].concat(), &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error[LV0218]: no parameter is named `limt`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `limit`?"), "{stderr}");
+}
+
+#[test]
+fn a_run_without_rules_is_an_error_not_an_all_clear() {
+    let dir = scratch("no-rules");
+    std::fs::create_dir_all(dir.join("empty")).expect("folder");
+    std::fs::write(dir.join("e.jsonl"), "").expect("write");
+    let out = loggvakt(&["run", "--rules", "empty", "--events", "e.jsonl"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error[LV0219]"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_closed_output_is_a_coded_error_not_a_crash() {
+    let Ok(full) = std::fs::File::create("/dev/full") else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_loggvakt"))
+        .args([
+            "run",
+            "--rules",
+            "rules/standard.vakt",
+            "--events",
+            "README.md",
+            "-q",
+        ])
+        .current_dir(repo())
+        .stdout(full)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error[LV0406]"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_zone_in_the_wrong_case_gets_a_hint() {
+    let out = loggvakt(
+        &[
+            "run",
+            "--rules",
+            "rules/standard.vakt",
+            "--events",
+            "README.md",
+            "--tz",
+            "europe/stockholm",
+        ],
+        &repo(),
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `Europe/Stockholm`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_applies_the_checks_across_files_that_run_applies() {
+    let dir = scratch("check-set");
+    let rule = "rule same { title \"t\"; category pattern; severity low }\n";
+    std::fs::write(dir.join("a.vakt"), rule).expect("write");
+    std::fs::write(dir.join("b.vakt"), rule).expect("write");
+    let out = loggvakt(&["check", "a.vakt", "b.vakt"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("error[LV0204]"),
+        "{}",
+        text(&out.stderr)
     );
 }

@@ -53,6 +53,7 @@ registry! {
     DUPLICATE_PARAM = "LV0216", "duplicate_param", "two parameters share a name";
     UNUSED_PARAM = "LV0217", "unused_param", "a parameter is declared but no rule uses it";
     BAD_PARAM = "LV0218", "bad_param", "a parameter override names no parameter or has the wrong type";
+    NO_RULES = "LV0219", "no_rules", "the rule files define no rules";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";
@@ -65,11 +66,17 @@ registry! {
     UNSUPPORTED_RESOURCE =
         "LV0309", "unsupported_resource", "a FHIR Bundle is nested where it cannot be";
     BAD_OUTCOME = "LV0310", "bad_outcome", "an outcome is not success, failure or denied";
+    BAD_XML = "LV0311", "bad_xml", "a record is not well-formed XML";
+    BAD_SYSLOG = "LV0312", "bad_syslog", "a syslog frame cannot be read";
+    BAD_MAPPING = "LV0313", "bad_mapping", "a column mapping names a column the header lacks";
+    BAD_ROW = "LV0314", "bad_row", "a row has another number of fields than the header";
 
     BAD_PERIOD = "LV0401", "bad_period", "a period is not a month written YYYY-MM";
     BAD_ZONE = "LV0402", "bad_zone", "a time zone option is not an IANA zone name";
     READ_FAILED = "LV0403", "read_failed", "a file cannot be read";
     BAD_FORMAT = "LV0404", "bad_format", "an input format name is unknown";
+    BAD_OPTION = "LV0405", "bad_option", "an option is malformed or names an unknown field";
+    WRITE_FAILED = "LV0406", "write_failed", "the report cannot be written";
 }
 
 /// Looks a code up by its text, such as `LV0201`.

@@ -139,15 +139,19 @@ impl Diagnostic {
     }
 }
 
+/// Source lines longer than this are shown as a window around the fault.
+const SNIPPET_WIDTH: usize = 100;
+
 fn render_snippet(file: &str, source: &str, span: &Span, note: &str) -> String {
-    let text = source.lines().nth(span.line - 1).unwrap_or("");
+    let line = source.lines().nth(span.line - 1).unwrap_or("");
+    let (text, shown) = clip(line, span);
     let gutter = " ".repeat(span.line.to_string().len());
     let pad: String = text
         .chars()
-        .take(span.column - 1)
+        .take(shown.column - 1)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let width = source[span.start..span.end.min(source.len())]
+    let width = source[shown.start..shown.end.min(source.len())]
         .lines()
         .next()
         .map_or(1, |s| s.chars().count().max(1));
@@ -156,6 +160,23 @@ fn render_snippet(file: &str, source: &str, span: &Span, note: &str) -> String {
     out.push_str(&format!("{gutter} |\n{} | {text}\n", span.line));
     out.push_str(&format!("{gutter} | {pad}{carets} {note}\n"));
     out
+}
+
+/// A long line cut to a window around the span's column, with `…` marks;
+/// the span moves with it.
+fn clip(line: &str, span: &Span) -> (String, Span) {
+    if line.chars().count() <= SNIPPET_WIDTH {
+        return (line.to_string(), span.clone());
+    }
+    let skip = span.column.saturating_sub(SNIPPET_WIDTH / 2);
+    let shown: String = line.chars().skip(skip).take(SNIPPET_WIDTH).collect();
+    let column = span.column - skip + 1;
+    let clipped = Span {
+        column,
+        end: span.start + 1,
+        ..span.clone()
+    };
+    (format!("…{shown}…"), clipped)
 }
 
 impl fmt::Display for Diagnostic {
@@ -177,6 +198,21 @@ mod tests {
         let text = "ab\ncdé f";
         let span = Span::locate(text, 8, 9);
         assert_eq!((span.line, span.column), (2, 5));
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_fault() {
+        let source = format!("{}usr{}", "a ".repeat(100), " b".repeat(100));
+        let span = Span::locate(&source, 200, 203);
+        let text = Diagnostic::error("LV0201", "x")
+            .with_label(span, "")
+            .render("f", &source);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], " --> f:1:201");
+        assert_eq!(lines[3].chars().count(), 4 + 1 + 100 + 1);
+        let caret = lines[4].chars().position(|c| c == '^').unwrap_or(0);
+        let under: String = lines[3].chars().skip(caret).take(3).collect();
+        assert_eq!(under, "usr");
     }
 
     #[test]

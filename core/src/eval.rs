@@ -9,7 +9,7 @@ mod explain;
 mod state;
 
 use crate::ast::Literal;
-use crate::event::Event;
+use crate::event::{Event, FieldValue};
 use crate::plan::{Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA};
@@ -17,7 +17,8 @@ use crate::ruleset::RuleSet;
 use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
-use state::{Counts, GroupKey, RuleState};
+use state::{Counts, Group, RuleState, encode_key};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Settings of one evaluation. Every input that could change the result is
@@ -161,7 +162,7 @@ impl<'r> Evaluation<'r> {
             let before = findings.len();
             let missing_key = state.missing_key;
             let matched = state.matched;
-            let groups = state.groups.len() as u64;
+            let groups = state.groups.values().map(|g| g.len() as u64).sum();
             findings.extend(explain::findings(rule, state, self.zone, period));
             let count = (findings.len() - before) as u64;
             let name = rule.spec.name.clone();
@@ -228,11 +229,15 @@ fn apply(
         state.missing_key += 1;
         return;
     };
-    let key = GroupKey {
-        values,
-        start: window.0,
+    encode_key(values.into_iter(), &mut state.key_buffer);
+    let key = state.key_buffer.as_str();
+    let groups = state.groups.entry(window.0).or_default();
+    if !groups.contains_key(key) {
+        groups.insert(key.into(), Group::default());
+    }
+    let Some(group) = groups.get_mut(key) else {
+        return;
     };
-    let group = state.groups.entry(key).or_default();
     group.add(window.1, event.id.as_deref(), limit);
     group.add_event(event, &rule.aggregates);
 }
@@ -254,10 +259,15 @@ fn params_json(params: &Params) -> BTreeMap<String, serde_json::Value> {
         .collect()
 }
 
-fn key_values(rule: &PlannedRule, event: &Event) -> Option<Box<[Box<str>]>> {
+/// The rule's key values for `event`, or `None` when one is missing.
+fn key_values<'e>(rule: &PlannedRule, event: &'e Event) -> Option<Vec<Cow<'e, str>>> {
+    let text = |value: FieldValue<'e>| match value {
+        FieldValue::Text(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    };
     rule.keys
         .iter()
-        .map(|(_, field)| event.get(field).map(|v| v.to_string().into()))
+        .map(|(_, field)| event.get(field).map(text))
         .collect()
 }
 

@@ -204,3 +204,9 @@ fn parameters_keep_their_values() {
     ];
     assert_eq!(values, expected);
 }
+
+#[test]
+fn a_byte_order_mark_is_allowed() {
+    let file = parsed("\u{feff}rule r { title \"t\" }");
+    assert_eq!(file.rules.len(), 1);
+}

@@ -4,9 +4,16 @@
 //! event, a rejection with its reason and location, or an ignored record
 //! that is not an access event. Nothing is dropped silently.
 
+pub mod atna;
 pub mod canonical;
+pub mod csv;
+pub mod entra;
 pub mod fhir;
+pub mod inera;
+mod json_values;
 pub mod jsonl;
+pub mod keycloak;
+pub mod windows;
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
@@ -15,7 +22,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, Read as _};
+use std::io::{BufRead, BufReader, Read as _};
 use std::path::Path;
 
 /// Where a record came from.
@@ -99,8 +106,20 @@ pub enum Record {
 pub enum Format {
     /// JSON Lines in the canonical event shape.
     Jsonl,
-    /// HL7 FHIR AuditEvent R4: a resource, a Bundle or NDJSON.
+    /// HL7 FHIR AuditEvent R4 or R5: a resource, a Bundle or NDJSON.
     Fhir,
+    /// CSV with a header row and a column mapping.
+    Csv,
+    /// Inera's national log format, `urn:riv:ehr:log:1` XML.
+    Inera,
+    /// IHE ATNA audit messages in RFC 5424 syslog frames.
+    Atna,
+    /// Windows Security events as XML.
+    Windows,
+    /// Keycloak event JSON.
+    Keycloak,
+    /// Microsoft Entra sign-in log JSON.
+    Entra,
 }
 
 impl Format {
@@ -109,23 +128,58 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Fhir => "fhir",
+            Format::Csv => "csv",
+            Format::Inera => "inera",
+            Format::Atna => "atna",
+            Format::Windows => "windows",
+            Format::Keycloak => "keycloak",
+            Format::Entra => "entra",
         }
     }
 
+    /// Every format, in the order detection tries them.
+    pub const ALL: [Format; 8] = [
+        Format::Fhir,
+        Format::Inera,
+        Format::Atna,
+        Format::Windows,
+        Format::Keycloak,
+        Format::Entra,
+        Format::Csv,
+        Format::Jsonl,
+    ];
+
     /// Reads a format name.
     pub fn parse(name: &str) -> Option<Format> {
-        [Format::Jsonl, Format::Fhir]
-            .into_iter()
-            .find(|f| f.name() == name)
+        Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Chooses the format from the file's first bytes: a record with a
-    /// `"resourceType"` member is FHIR, anything else JSON Lines. A file
-    /// that cannot be read is left to [`open`] to report.
+    /// Whether the first bytes of an input look like this format.
+    fn sniff(self, head: &str) -> bool {
+        match self {
+            Format::Jsonl => true,
+            Format::Fhir => fhir::sniff(head),
+            Format::Csv => csv::sniff(head),
+            Format::Inera => inera::sniff(head),
+            Format::Atna => atna::sniff(head),
+            Format::Windows => windows::sniff(head),
+            Format::Keycloak => keycloak::sniff(head),
+            Format::Entra => entra::sniff(head),
+        }
+    }
+
+    /// Chooses the format: a file named `.csv` or `.tsv` (also with `.gz`
+    /// after it) is CSV; otherwise the file's first 64 KiB (decompressed
+    /// when the file is gzip) decide: each reader recognises its own shape,
+    /// and JSON Lines is the fallback. A file that cannot be read is left to
+    /// [`open`] to report.
     pub fn detect(path: &Path) -> Format {
+        if csv::is_table_file(path) {
+            return Format::Csv;
+        }
         let mut head = Vec::new();
-        let read = File::open(path).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
-        if read.is_err() {
+        let read = input(path).and_then(|r| r.take(1 << 16).read_to_end(&mut head));
+        if read.is_err() && head.is_empty() {
             return Format::Jsonl;
         }
         Format::detect_bytes(&head)
@@ -134,21 +188,11 @@ impl Format {
     /// Chooses the format from the first bytes of an input.
     pub fn detect_bytes(head: &[u8]) -> Format {
         let text = String::from_utf8_lossy(head);
-        let first = text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("");
-        let scope = if first == "{" || first == "[" {
-            text.as_ref()
-        } else {
-            first
-        };
-        if scope.contains("\"resourceType\"") {
-            Format::Fhir
-        } else {
-            Format::Jsonl
-        }
+        let text = text.trim_start_matches('\u{feff}');
+        Format::ALL
+            .into_iter()
+            .find(|f| f.sniff(text))
+            .unwrap_or(Format::Jsonl)
     }
 }
 
@@ -159,6 +203,8 @@ pub struct ReadOptions {
     pub zone: Tz,
     /// The longest record accepted, in bytes.
     pub max_record_bytes: usize,
+    /// How CSV columns become event fields.
+    pub csv: CsvOptions,
 }
 
 impl Default for ReadOptions {
@@ -166,6 +212,29 @@ impl Default for ReadOptions {
         ReadOptions {
             zone: chrono_tz::Europe::Stockholm,
             max_record_bytes: 1 << 20,
+            csv: CsvOptions::default(),
+        }
+    }
+}
+
+/// Settings of the CSV reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Canonical field name → the header of the column that holds it.
+    /// Fields not named here are looked up under their own name.
+    pub mapping: std::collections::BTreeMap<String, String>,
+    /// The field delimiter.
+    pub delimiter: u8,
+    /// The quote character.
+    pub quote: u8,
+}
+
+impl Default for CsvOptions {
+    fn default() -> CsvOptions {
+        CsvOptions {
+            mapping: Default::default(),
+            delimiter: b',',
+            quote: b'"',
         }
     }
 }
@@ -173,19 +242,41 @@ impl Default for ReadOptions {
 /// A boxed stream of records.
 pub type Records = Box<dyn Iterator<Item = Record> + Send>;
 
+/// A buffered byte stream, decompressed when it was gzip.
+pub type Input = Box<dyn BufRead + Send>;
+
+/// Opens `path` for reading; a gzip file (by its magic bytes, whatever its
+/// name) is decompressed on the fly.
+pub fn input(path: &Path) -> std::io::Result<Input> {
+    let file = File::open(path)?;
+    let mut reader = BufReader::with_capacity(1 << 18, file);
+    let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    if gzip {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        return Ok(Box::new(BufReader::with_capacity(1 << 18, decoder)));
+    }
+    Ok(Box::new(reader))
+}
+
 /// Opens `path` and reads it in `format`.
 pub fn open(path: &Path, format: Format, options: &ReadOptions) -> Result<Records, Diagnostic> {
-    let file = File::open(path).map_err(|e| read_failed(path, &e))?;
-    let source = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("input")
-        .to_string();
-    let reader = BufReader::with_capacity(1 << 18, file);
-    Ok(match format {
-        Format::Jsonl => Box::new(jsonl::JsonLines::new(reader, &source, options.clone())),
-        Format::Fhir => Box::new(fhir::read(reader, &source, options)),
-    })
+    let reader = input(path).map_err(|e| read_failed(path, &e))?;
+    let source = crate::ruleset::file_name(path);
+    Ok(read(reader, &source, format, options))
+}
+
+/// Reads an already open input in `format`; `source` names it in locations.
+pub fn read(input: Input, source: &str, format: Format, options: &ReadOptions) -> Records {
+    match format {
+        Format::Jsonl => Box::new(jsonl::JsonLines::new(input, source, options.clone())),
+        Format::Fhir => Box::new(fhir::read(input, source, options)),
+        Format::Csv => Box::new(csv::read(input, source, options)),
+        Format::Inera => Box::new(inera::read(input, source, options)),
+        Format::Atna => Box::new(atna::read(input, source, options)),
+        Format::Windows => Box::new(windows::read(input, source, options)),
+        Format::Keycloak => Box::new(keycloak::read(input, source, options)),
+        Format::Entra => Box::new(entra::read(input, source, options)),
+    }
 }
 
 fn read_failed(path: &Path, error: &std::io::Error) -> Diagnostic {
@@ -209,5 +300,12 @@ mod tests {
         assert_eq!(Format::detect_bytes(ndjson), Format::Fhir);
         assert_eq!(Format::detect_bytes(canonical), Format::Jsonl);
         assert_eq!(Format::detect_bytes(b""), Format::Jsonl);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::parse(format.name()), Some(format));
+        }
     }
 }

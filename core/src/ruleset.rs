@@ -324,19 +324,27 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RuleError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| unreadable(path, &e))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "vakt"))
-                .collect();
-            found.sort();
-            files.extend(found);
+            walk(path, &mut files)?;
         } else {
             files.push(path.clone());
         }
     }
     Ok(files)
+}
+
+/// Every `.vakt` file under `dir`, subfolders included, in name order.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), RuleError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| unreadable(dir, &e))?;
+    let mut found: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    found.sort();
+    for path in found {
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|x| x == "vakt") {
+            files.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// A path's last component, the name files go by in reports.

@@ -20,12 +20,17 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
 
 /// Reads an RFC 3339 timestamp, or an offset-less `YYYY-MM-DD[T ]HH:MM[:SS[.f]]`
 /// read as local time in `zone`.
+///
+/// Surrounding white space is ignored. Years outside 1900–2999 are refused:
+/// they are typing errors in access logs, and local calendars before 1900
+/// use historical offsets that no report should show.
 pub fn parse_timestamp(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
-    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-        return Some(instant.with_timezone(&Utc));
-    }
-    let naive = parse_naive(text)?;
-    Some(local_to_utc(zone, naive))
+    let text = text.trim();
+    let instant = match DateTime::parse_from_rfc3339(text) {
+        Ok(instant) => instant.with_timezone(&Utc),
+        Err(_) => local_to_utc(zone, parse_naive(text)?),
+    };
+    (1900..=2999).contains(&instant.year()).then_some(instant)
 }
 
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {

@@ -71,3 +71,15 @@ fn months() {
     assert_eq!(parse_month("2026-13"), None);
     assert_eq!(parse_month("26-02"), None);
 }
+
+#[test]
+fn white_space_is_trimmed_and_odd_years_refused() {
+    let t = parse_timestamp(" 2026-01-15T08:00:00Z ", stockholm());
+    assert_eq!(t, Some(utc("2026-01-15T08:00:00Z")));
+    assert_eq!(
+        parse_timestamp("0001-01-01T00:00:00+01:00", stockholm()),
+        None
+    );
+    assert_eq!(parse_timestamp("9999-12-31T23:59:59Z", stockholm()), None);
+    assert!(parse_timestamp("1900-01-01T00:00:00Z", stockholm()).is_some());
+}

@@ -1,9 +1,12 @@
 //! Runs every case under `tests/conformance/` through the Rust library.
 //!
 //! A case is a folder with `case.json`:
-//! `{"rules": [paths], "events": [paths], "format": "jsonl"|"fhir"|null,
+//! `{"rules": [paths], "events": [paths], "format": "jsonl"|"fhir"|…|null,
 //!   "period": "YYYY-MM"|null, "tz": ZONE|null}` — paths relative to the
 //! case folder — and `expected.json`, the report without its `run` section.
+//! A CSV case may add `"csv": {"map": {"time": "EventTime", …},
+//! "delimiter": ";", "quote": "'"}`; a `.tsv` file without a delimiter is
+//! tab-separated, as on the command line.
 //! Set `LOGGVAKT_BLESS=1` to write `expected.json` from the current result
 //! (then review the difference before committing it).
 
@@ -14,7 +17,7 @@
     reason = "a test fails loudly on any surprise"
 )]
 
-use loggvakt::read::{self, Format, ReadOptions};
+use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{InputFile, sha256_file};
 use loggvakt::ruleset::file_name;
 use loggvakt::{Options, RuleSet};
@@ -87,10 +90,16 @@ fn run_case(dir: &Path) -> String {
     };
     let read_options = ReadOptions {
         zone: rules.zone(zone),
+        csv: csv_options(&case["csv"]),
         ..ReadOptions::default()
     };
     let mut evaluation = rules.evaluation(options);
     for (path, format) in &events {
+        let mut read_options = read_options.clone();
+        let tsv = path.extension().is_some_and(|e| e == "tsv");
+        if tsv && case["csv"]["delimiter"].is_null() {
+            read_options.csv.delimiter = b'\t';
+        }
         read::open(path, *format, &read_options)
             .unwrap()
             .for_each(|r| evaluation.push_record(r));
@@ -98,6 +107,24 @@ fn run_case(dir: &Path) -> String {
     let mut value: Value = serde_json::from_str(&evaluation.finish().to_json()).unwrap();
     value.as_object_mut().unwrap().remove("run");
     serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
+/// The case's `csv` member as reading options.
+fn csv_options(csv: &Value) -> CsvOptions {
+    let mut options = CsvOptions::default();
+    if let Some(map) = csv["map"].as_object() {
+        for (field, column) in map {
+            let column = column.as_str().unwrap().to_string();
+            options.mapping.insert(field.clone(), column);
+        }
+    }
+    if let Some(delimiter) = csv["delimiter"].as_str() {
+        options.delimiter = delimiter.as_bytes()[0];
+    }
+    if let Some(quote) = csv["quote"].as_str() {
+        options.quote = quote.as_bytes()[0];
+    }
+    options
 }
 
 #[test]

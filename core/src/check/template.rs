@@ -42,7 +42,12 @@ impl Checker<'_> {
         };
         let mut allowed = allowed_names(grouping);
         if matches!(grouping, Grouping::Groups { .. }) {
-            allowed.extend(aggregates.iter().cloned());
+            let new: Vec<String> = aggregates
+                .iter()
+                .filter(|a| !allowed.contains(a))
+                .cloned()
+                .collect();
+            allowed.extend(new);
         }
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         for piece in &pieces {

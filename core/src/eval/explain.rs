@@ -1,7 +1,7 @@
 //! Turning groups and events into findings with explanations.
 
 use super::local_window;
-use super::state::{Group, GroupKey, RuleState};
+use super::state::{Group, GroupKey, RuleState, decode_key};
 use crate::check::{Piece, Template};
 use crate::event::{Event, Field};
 use crate::plan::{PlannedRule, Window};
@@ -21,10 +21,16 @@ pub(super) fn findings(
     period: Bounds,
 ) -> Vec<Finding> {
     let mut out = state.singles;
-    for (key, group) in state.groups {
-        let slots = slots(&group);
-        if rule.alert.as_ref().is_none_or(|a| a.fires(&slots)) {
-            out.push(grouped(rule, &key, &group, &slots, zone, period));
+    for (start, groups) in state.groups {
+        for (encoded, group) in groups {
+            let slots = slots(&group);
+            if rule.alert.as_ref().is_none_or(|a| a.fires(&slots)) {
+                let key = GroupKey {
+                    values: decode_key(&encoded),
+                    start,
+                };
+                out.push(grouped(rule, &key, &group, &slots, zone, period));
+            }
         }
     }
     out

@@ -4,13 +4,46 @@ use crate::event::Event;
 use crate::plan::{Aggregate, AggregateKind};
 use crate::read::{Location, Rejection};
 use crate::report::{Finding, InputSummary, Kind, Reason};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 
 /// A group's identity: its key values and window start (Unix seconds).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) struct GroupKey {
-    pub values: Box<[Box<str>]>,
+    pub values: Vec<String>,
     pub start: i64,
+}
+
+/// Live groups of one rule: by window start (Unix seconds), then by key
+/// values encoded with [`encode_key`]. Looking a group up allocates nothing;
+/// only a new group stores its key.
+pub(super) type Groups = HashMap<i64, HashMap<Box<str>, Group>>;
+
+/// Writes key values into `buffer` as `LENGTH:VALUE` pieces, so no two
+/// different lists of values share an encoding.
+pub(super) fn encode_key<'a>(values: impl Iterator<Item = Cow<'a, str>>, buffer: &mut String) {
+    buffer.clear();
+    for value in values {
+        let _ = write!(buffer, "{}:", value.len());
+        buffer.push_str(&value);
+    }
+}
+
+/// Reads the values back from [`encode_key`]'s encoding.
+pub(super) fn decode_key(mut encoded: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    while let Some((length, rest)) = encoded.split_once(':') {
+        let length: usize = length.parse().unwrap_or(rest.len()).min(rest.len());
+        let mut cut = length;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (value, tail) = rest.split_at(cut);
+        values.push(value.to_string());
+        encoded = tail;
+    }
+    values
 }
 
 /// A live group: its count, its aggregates and the smallest event ids seen.
@@ -122,7 +155,9 @@ impl Group {
 /// One rule's state.
 #[derive(Debug, Default)]
 pub(super) struct RuleState {
-    pub groups: HashMap<GroupKey, Group>,
+    pub groups: Groups,
+    /// Reused for encoding each event's key.
+    pub key_buffer: String,
     pub singles: Vec<Finding>,
     pub matched: u64,
     pub missing_key: u64,
@@ -202,6 +237,19 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_encode_and_decode_without_ambiguity() {
+        let mut a = String::new();
+        let mut b = String::new();
+        encode_key(["x:1", "y"].into_iter().map(Cow::Borrowed), &mut a);
+        encode_key(["x", "1:y"].into_iter().map(Cow::Borrowed), &mut b);
+        assert_ne!(a, b);
+        assert_eq!(decode_key(&a), ["x:1", "y"]);
+        assert_eq!(decode_key(&b), ["x", "1:y"]);
+        encode_key(["å", ""].into_iter().map(Cow::Borrowed), &mut a);
+        assert_eq!(decode_key(&a), ["å", ""]);
+    }
 
     #[test]
     fn evidence_keeps_the_smallest_ids_in_any_order() {

@@ -1,9 +1,10 @@
-//! HL7 FHIR AuditEvent R4: one resource, a Bundle, or NDJSON.
+//! HL7 FHIR AuditEvent R4 and R5: one resource, a Bundle, or NDJSON.
 //!
 //! The input's shape is told from its first line. A first line that is a
 //! whole JSON value starts NDJSON, unless nothing follows it; otherwise the
 //! input is read whole, up to a bound, as one resource or one Bundle. Each
 //! AuditEvent becomes one canonical [`Event`]; other resources are ignored.
+//! Each AuditEvent is read as R4 or R5 by its own shape (module `r5`).
 //! `docs/formats.md` lists every rule of the shape test and the mapping.
 
 use super::canonical::{Invalid, parse_ip};
@@ -16,6 +17,8 @@ use chrono_tz::Tz;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value as Json};
 use std::io::{BufRead, Chain, Cursor, ErrorKind, Read};
+
+mod r5;
 
 /// The largest whole document (a resource or a Bundle) held in memory,
 /// unless `max_record_bytes` is larger still.
@@ -77,6 +80,23 @@ const SYSTEM_AGENTS: [&str; 6] = ["110150", "110151", "110152", "110153", "11015
 
 /// The DICOM agent type whose network address is the requesting machine.
 const SOURCE_ROLE: &str = "110153";
+
+/// Whether the first bytes of an input look like FHIR: the first record
+/// (the first line, or the head of a pretty-printed document) has a
+/// `"resourceType"` member.
+pub fn sniff(head: &str) -> bool {
+    let first = head
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let scope = if first == "{" || first == "[" {
+        head
+    } else {
+        first
+    };
+    scope.contains("\"resourceType\"")
+}
 
 /// Reads FHIR AuditEvent records from `input`.
 ///
@@ -590,6 +610,9 @@ fn too_long(location: Location, what: &str, size: usize, limit: usize) -> Record
 
 /// The AuditEvent mapping; see `docs/formats.md`.
 fn audit_event(resource: &Map<String, Json>, zone: Tz) -> Result<Event, Invalid> {
+    if r5::is_r5(resource) {
+        return r5::audit_event(resource, zone);
+    }
     let time = recorded(resource, zone)?;
     let agents: Vec<&Map<String, Json>> = objects(resource, "agent").collect();
     let (agent, user) = user_agent(&agents).ok_or_else(no_user)?;

@@ -89,6 +89,12 @@ impl<R: BufRead> JsonLines<R> {
         let Ok(text) = std::str::from_utf8(&self.buffer) else {
             return self.reject(codes::INVALID_UTF8, "the line is not valid UTF-8".into());
         };
+        // A byte-order mark may open the file, as some editors write one.
+        let text = if self.line == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
         match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(object)) => match from_object(object, self.options.zone) {
                 Ok(event) => Record::Event(event),
@@ -180,6 +186,12 @@ mod tests {
         );
         let got = summary(&records(text.as_bytes(), 64));
         assert_eq!(got, ["line_too_long t.jsonl:1", "event b"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "\u{feff}{\"time\":\"2026-03-01T08:00:00Z\",\"user\":\"a\",\"action\":\"r\"}\n";
+        assert_eq!(summary(&records(text.as_bytes(), 1000)), ["event a"]);
     }
 
     #[test]
