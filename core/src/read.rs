@@ -7,6 +7,7 @@
 pub mod atna;
 pub mod canonical;
 pub mod csv;
+mod dicom;
 pub mod entra;
 pub mod fhir;
 pub mod inera;
@@ -14,6 +15,7 @@ mod json_values;
 pub mod jsonl;
 pub mod keycloak;
 pub mod windows;
+mod xml;
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
@@ -86,6 +88,26 @@ impl Rejection {
             self.code.code,
             format!("{}: {}", self.location, self.message),
         )
+    }
+}
+
+impl Record {
+    /// A rejected record.
+    pub fn rejected(code: Code, message: impl Into<String>, location: Location) -> Record {
+        let message = message.into();
+        Record::Rejected(Rejection {
+            code,
+            message,
+            location,
+        })
+    }
+}
+
+/// Sets a text attribute on `event` when there is a value.
+pub(crate) fn set_text(event: &mut Event, name: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        let value = crate::event::Value::Text(value.to_string());
+        event.attributes.insert(name.to_string(), value);
     }
 }
 

@@ -11,10 +11,12 @@ mod syslog;
 
 use self::frames::{Frames, Piece};
 use super::canonical::{Invalid, parse_ip};
-use super::windows::xml::{self, Next, Node, attribute, ends_with, line_at};
-use super::{Input, Location, ReadOptions, Record, Rejection};
-use crate::codes::{self, Code};
-use crate::event::{Event, Outcome, Value};
+use super::dicom::{ACTION_CODES, SOURCE_ROLE, SYSTEM_ROLES};
+use super::set_text;
+use super::xml::{self, Next, Node, attribute, ends_with, line_at};
+use super::{Input, Location, ReadOptions, Record};
+use crate::codes::{self};
+use crate::event::{Event, Outcome};
 use crate::time::parse_timestamp;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -33,21 +35,6 @@ const EVENT_ACTIONS: [(&str, &str); 4] = [
     ("110106", "export"),
     ("110107", "import"),
 ];
-
-/// `EventActionCode` values.
-const ACTION_CODES: [(&str, &str); 5] = [
-    ("C", "create"),
-    ("R", "read"),
-    ("U", "update"),
-    ("D", "delete"),
-    ("E", "execute"),
-];
-
-/// DICOM role codes of applications, network roles and media: not people.
-const SYSTEM_ROLES: [&str; 6] = ["110150", "110151", "110152", "110153", "110154", "110155"];
-
-/// The DICOM role of the requesting machine.
-const SOURCE_ROLE: &str = "110153";
 
 /// Whether the first bytes of an input look like ATNA over syslog: the
 /// first line that is not blank starts an RFC 5424 frame (`<PRI>1 `, maybe
@@ -114,15 +101,15 @@ impl Iterator for AtnaRecords {
             Piece::TooLong { line, size } => {
                 let limit = self.options.max_record_bytes;
                 let message = format!("the frame is {size} bytes, over the limit of {limit}");
-                reject(codes::LINE_TOO_LONG, message, here(line))
+                Record::rejected(codes::LINE_TOO_LONG, message, here(line))
             }
             Piece::Cut { line, missing } => {
                 let message = format!("the input ends {missing} bytes before the end of the frame");
-                reject(codes::BAD_SYSLOG, message, here(line))
+                Record::rejected(codes::BAD_SYSLOG, message, here(line))
             }
             Piece::Failed(e) => {
                 let location = here(self.frames.line());
-                reject(codes::READ_FAILED, format!("read failed: {e}"), location)
+                Record::rejected(codes::READ_FAILED, format!("read failed: {e}"), location)
             }
         })
     }
@@ -131,7 +118,7 @@ impl Iterator for AtnaRecords {
 /// One frame as a record.
 fn frame_record(bytes: &[u8], location: Location, zone: Tz) -> Record {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return reject(
+        return Record::rejected(
             codes::INVALID_UTF8,
             "the frame is not valid UTF-8",
             location,
@@ -140,7 +127,7 @@ fn frame_record(bytes: &[u8], location: Location, zone: Tz) -> Record {
     let text = text.trim_start_matches('\u{feff}').trim_end();
     let frame = match syslog::parse(text) {
         Ok(frame) => frame,
-        Err(message) => return reject(codes::BAD_SYSLOG, message, location),
+        Err(message) => return Record::rejected(codes::BAD_SYSLOG, message, location),
     };
     if !frame.message.trim_start().starts_with('<') {
         return Record::Ignored("atna:other".into());
@@ -151,14 +138,14 @@ fn frame_record(bytes: &[u8], location: Location, zone: Tz) -> Record {
         let first = location.line.unwrap_or(0);
         let line = line_at(first, text, frame.message_offset + fault.offset);
         let message = format!("not well-formed XML on line {line}: {}", fault.message);
-        return reject(codes::BAD_XML, message, location);
+        return Record::rejected(codes::BAD_XML, message, location);
     }
     if !audit.is_audit {
         return Record::Ignored("atna:other".into());
     }
     match audit_event(&audit, &frame, zone) {
         Ok(event) => Record::Event(event),
-        Err(invalid) => reject(invalid.code, invalid.message, location),
+        Err(invalid) => Record::rejected(invalid.code, invalid.message, location),
     }
 }
 
@@ -316,7 +303,7 @@ fn participant(attributes: &[(String, String)]) -> Participant {
 fn audit_event(audit: &Audit, frame: &syslog::Frame<'_>, zone: Tz) -> Result<Event, Invalid> {
     let time = time(audit, frame, zone)?;
     let (index, user) = user(audit, frame).ok_or_else(|| {
-        invalid(
+        Invalid::new(
             codes::MISSING_FIELD,
             "no `ActiveParticipant` names the user (`UserID`, `AlternativeUserID` or `UserName`)",
         )
@@ -346,12 +333,12 @@ fn time(audit: &Audit, frame: &syslog::Frame<'_>, zone: Tz) -> Result<DateTime<U
         (None, Some(text)) => ("the syslog timestamp", text),
         (None, None) => {
             let message = "the message has no `EventDateTime` and the frame no timestamp";
-            return Err(invalid(codes::MISSING_FIELD, message));
+            return Err(Invalid::new(codes::MISSING_FIELD, message));
         }
     };
     parse_timestamp(text, zone).ok_or_else(|| {
         let message = format!("`{name}` is not a timestamp: `{text}`");
-        invalid(codes::BAD_TIME, message)
+        Invalid::new(codes::BAD_TIME, message)
     })
 }
 
@@ -421,7 +408,7 @@ fn action(audit: &Audit) -> Result<&'static str, Invalid> {
     by_type.or_else(by_id).or_else(by_code).ok_or_else(|| {
         let message = "cannot tell the action: no known `EventTypeCode` or `EventID` and no \
                        `EventActionCode` C, R, U, D or E";
-        invalid(codes::MISSING_FIELD, message)
+        Invalid::new(codes::MISSING_FIELD, message)
     })
 }
 
@@ -450,7 +437,7 @@ fn outcome(audit: &Audit) -> Result<Option<Outcome>, Invalid> {
         "4" | "8" | "12" => Ok(Some(Outcome::Failure)),
         other => {
             let message = format!("`EventOutcomeIndicator` must be 0, 4, 8 or 12, found `{other}`");
-            Err(invalid(codes::BAD_OUTCOME, message))
+            Err(Invalid::new(codes::BAD_OUTCOME, message))
         }
     }
 }
@@ -487,47 +474,23 @@ fn fill_address(event: &mut Event, audit: &Audit, index: usize) {
     };
     match address(point) {
         Some(ip) => event.ip = Some(ip),
-        None => set(event, "host", Some(point)),
+        None => set_text(event, "host", Some(point)),
     }
 }
 
 fn fill_codes(event: &mut Event, audit: &Audit) {
-    set(
+    set_text(
         event,
         "atna_event_id",
         audit.event_id.as_ref().map(|c| c.code.as_str()),
     );
-    set(
+    set_text(
         event,
         "atna_event_type",
         audit.event_types.first().map(|c| c.code.as_str()),
     );
-    set(event, "atna_action", audit.action_code.as_deref());
-    set(event, "outcome_desc", audit.outcome_description.as_deref());
-}
-
-/// Sets a text attribute when there is a value.
-fn set(event: &mut Event, name: &str, value: Option<&str>) {
-    if let Some(value) = value {
-        event
-            .attributes
-            .insert(name.to_string(), Value::Text(value.to_string()));
-    }
-}
-
-fn reject(code: Code, message: impl Into<String>, location: Location) -> Record {
-    Record::Rejected(Rejection {
-        code,
-        message: message.into(),
-        location,
-    })
-}
-
-fn invalid(code: Code, message: impl Into<String>) -> Invalid {
-    Invalid {
-        code,
-        message: message.into(),
-    }
+    set_text(event, "atna_action", audit.action_code.as_deref());
+    set_text(event, "outcome_desc", audit.outcome_description.as_deref());
 }
 
 #[cfg(test)]

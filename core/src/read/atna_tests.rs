@@ -6,6 +6,7 @@
 )]
 
 use super::*;
+use crate::event::Value;
 use crate::read::Format;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::Arc;

@@ -19,8 +19,12 @@ pub struct Invalid {
     pub message: String,
 }
 
-fn invalid(code: Code, message: String) -> Invalid {
-    Invalid { code, message }
+impl Invalid {
+    /// An error with its code and message.
+    pub fn new(code: Code, message: impl Into<String>) -> Invalid {
+        let message = message.into();
+        Invalid { code, message }
+    }
 }
 
 /// Reads a canonical event from a JSON object; `zone` reads offset-less times.
@@ -28,7 +32,7 @@ pub fn from_object(object: Map<String, Json>, zone: Tz) -> Result<Event, Invalid
     let mut fields = object;
     let time = required_text(&mut fields, "time")?;
     let time = parse_timestamp(&time, zone).ok_or_else(|| {
-        invalid(
+        Invalid::new(
             codes::BAD_TIME,
             format!("`time` is not a timestamp: `{time}`"),
         )
@@ -57,7 +61,7 @@ fn fill_optional(event: &mut Event, fields: &mut Map<String, Json>) -> Result<()
 
 fn required_text(fields: &mut Map<String, Json>, name: &str) -> Result<String, Invalid> {
     optional_text(fields, name)?.ok_or_else(|| {
-        invalid(
+        Invalid::new(
             codes::MISSING_FIELD,
             format!("required field `{name}` is missing"),
         )
@@ -84,7 +88,7 @@ fn wrong_type(name: &str, expected: &str, found: &Json) -> Invalid {
         Json::Array(_) => "a list",
         Json::Object(_) => "an object",
     };
-    invalid(
+    Invalid::new(
         codes::WRONG_TYPE,
         format!("`{name}` must be {expected}, found {found}"),
     )
@@ -96,7 +100,7 @@ fn outcome(fields: &mut Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
     };
     Outcome::parse(&text).map(Some).ok_or_else(|| {
         let message = format!("`outcome` must be success, failure or denied, found `{text}`");
-        invalid(codes::BAD_OUTCOME, message)
+        Invalid::new(codes::BAD_OUTCOME, message)
     })
 }
 
@@ -108,7 +112,7 @@ fn ip(fields: &mut Map<String, Json>) -> Result<Option<IpAddr>, Invalid> {
         return Ok(None);
     }
     parse_ip(&text).map(Some).ok_or_else(|| {
-        invalid(
+        Invalid::new(
             codes::BAD_IP,
             format!("`ip` is not an IP address: `{text}`"),
         )
@@ -153,7 +157,7 @@ mod tests {
 
     fn read(text: &str) -> Result<Event, Invalid> {
         let Ok(Json::Object(map)) = serde_json::from_str(text) else {
-            return Err(invalid(codes::NOT_AN_OBJECT, String::new()));
+            return Err(Invalid::new(codes::NOT_AN_OBJECT, String::new()));
         };
         from_object(map, chrono_tz::Europe::Stockholm)
     }

@@ -7,8 +7,8 @@
 //! timestamps, outcome words and addresses. `docs/formats.md` has the rest.
 
 use super::canonical::{Invalid, from_object};
-use super::{Input, Location, ReadOptions, Record, Rejection};
-use crate::codes::{self, Code};
+use super::{Input, Location, ReadOptions, Record};
+use crate::codes::{self};
 use crate::event::{Event, Field, Value};
 use serde_json::{Map, Number, Value as Json};
 use std::collections::BTreeMap;
@@ -125,7 +125,7 @@ impl CsvRecords {
                 self.state = State::Rows(Box::new(rows));
                 None
             }
-            Err(invalid) => Some(reject(invalid.code, invalid.message, here)),
+            Err(invalid) => Some(Record::rejected(invalid.code, invalid.message, here)),
         }
     }
 }
@@ -157,9 +157,11 @@ impl Fault {
             Fault::TooLong => {
                 let limit = options.max_record_bytes;
                 let message = format!("the row is longer than the limit of {limit} bytes");
-                reject(codes::LINE_TOO_LONG, message, location)
+                Record::rejected(codes::LINE_TOO_LONG, message, location)
             }
-            Fault::Failed(e) => reject(codes::READ_FAILED, format!("read failed: {e}"), location),
+            Fault::Failed(e) => {
+                Record::rejected(codes::READ_FAILED, format!("read failed: {e}"), location)
+            }
         }
     }
 }
@@ -346,7 +348,7 @@ impl Rows {
         let limit = options.max_record_bytes;
         if usize::try_from(size).is_ok_and(|size| size > limit) {
             let message = format!("the row is {size} bytes, over the limit of {limit}");
-            return reject(codes::LINE_TOO_LONG, message, location);
+            return Record::rejected(codes::LINE_TOO_LONG, message, location);
         }
         if self.row.len() != self.columns.width {
             let message = format!(
@@ -354,11 +356,11 @@ impl Rows {
                 self.row.len(),
                 self.columns.width
             );
-            return reject(codes::BAD_ROW, message, location);
+            return Record::rejected(codes::BAD_ROW, message, location);
         }
         match row_event(&self.row, &self.columns, options) {
             Ok(event) => Record::Event(event),
-            Err(invalid) => reject(invalid.code, invalid.message, location),
+            Err(invalid) => Record::rejected(invalid.code, invalid.message, location),
         }
     }
 
@@ -425,14 +427,6 @@ fn field_value(field: &str, text: &str) -> Result<Json, Invalid> {
     number.map(Json::Number).ok_or_else(|| Invalid {
         code: codes::WRONG_TYPE,
         message: format!("`amount` must be a number, found `{text}`"),
-    })
-}
-
-fn reject(code: Code, message: impl Into<String>, location: Location) -> Record {
-    Record::Rejected(Rejection {
-        code,
-        message: message.into(),
-        location,
     })
 }
 

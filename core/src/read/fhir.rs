@@ -8,6 +8,7 @@
 //! `docs/formats.md` lists every rule of the shape test and the mapping.
 
 use super::canonical::{Invalid, parse_ip};
+use super::dicom::{ACTION_CODES, SOURCE_ROLE, SYSTEM_ROLES};
 use super::{Location, ReadOptions, Record, Rejection};
 use crate::codes::{self, Code};
 use crate::event::{Event, Outcome, Value};
@@ -65,21 +66,6 @@ const TYPE_ACTIONS: [(&str, &str, &str); 4] = [
     (DICOM, "110106", "export"),
     (DICOM, "110107", "import"),
 ];
-
-/// The `action` element's codes.
-const ACTION_CODES: [(&str, &str); 5] = [
-    ("C", "create"),
-    ("R", "read"),
-    ("U", "update"),
-    ("D", "delete"),
-    ("E", "execute"),
-];
-
-/// DICOM agent types for applications, network roles and media: not people.
-const SYSTEM_AGENTS: [&str; 6] = ["110150", "110151", "110152", "110153", "110154", "110155"];
-
-/// The DICOM agent type whose network address is the requesting machine.
-const SOURCE_ROLE: &str = "110153";
 
 /// Whether the first bytes of an input look like FHIR: the first record
 /// (the first line, or the head of a pretty-printed document) has a
@@ -242,7 +228,7 @@ impl<R: BufRead> FhirRecords<R> {
 
         let fault = if seen.len() > limit {
             let message = format!("the document is over the limit of {limit} bytes");
-            reject(codes::LINE_TOO_LONG, message, self.whole_input())
+            Record::rejected(codes::LINE_TOO_LONG, message, self.whole_input())
         } else {
             match self.parse(&seen) {
                 Ok(json) => return self.dispatch(json, seen.trim_ascii().len()),
@@ -283,7 +269,7 @@ impl<R: BufRead> FhirRecords<R> {
         let Json::Object(object) = json else {
             let message = "the document is not a JSON object";
             return (
-                Some(reject(codes::NOT_AN_OBJECT, message, first)),
+                Some(Record::rejected(codes::NOT_AN_OBJECT, message, first)),
                 State::Done,
             );
         };
@@ -316,7 +302,11 @@ impl<R: BufRead> FhirRecords<R> {
                     kind(&other)
                 );
                 (
-                    Some(reject(codes::WRONG_TYPE, message, self.whole_input())),
+                    Some(Record::rejected(
+                        codes::WRONG_TYPE,
+                        message,
+                        self.whole_input(),
+                    )),
                     State::Done,
                 )
             }
@@ -498,16 +488,16 @@ impl<R> Ndjson<R> {
 
 fn line_record(bytes: &[u8], location: Location, options: &ReadOptions) -> Record {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return reject(codes::INVALID_UTF8, "the line is not valid UTF-8", location);
+        return Record::rejected(codes::INVALID_UTF8, "the line is not valid UTF-8", location);
     };
     match serde_json::from_str::<Json>(text) {
         Ok(Json::Object(object)) => resource_record(object, location, options),
-        Ok(_) => reject(
+        Ok(_) => Record::rejected(
             codes::NOT_AN_OBJECT,
             "the line is not a JSON object",
             location,
         ),
-        Err(e) => reject(codes::INVALID_JSON, format!("invalid JSON: {e}"), location),
+        Err(e) => Record::rejected(codes::INVALID_JSON, format!("invalid JSON: {e}"), location),
     }
 }
 
@@ -529,17 +519,17 @@ impl Entries {
 fn entry_record(entry: Json, location: Location, options: &ReadOptions) -> Record {
     let Json::Object(mut entry) = entry else {
         let message = "the Bundle entry is not a JSON object";
-        return reject(codes::NOT_AN_OBJECT, message, location);
+        return Record::rejected(codes::NOT_AN_OBJECT, message, location);
     };
     match entry.remove("resource") {
         Some(Json::Object(resource)) => resource_record(resource, location, options),
         None | Some(Json::Null) => {
             let message = "the Bundle entry has no `resource`";
-            reject(codes::MISSING_FIELD, message, location)
+            Record::rejected(codes::MISSING_FIELD, message, location)
         }
         Some(_) => {
             let message = "the Bundle entry's `resource` is not a JSON object";
-            reject(codes::NOT_AN_OBJECT, message, location)
+            Record::rejected(codes::NOT_AN_OBJECT, message, location)
         }
     }
 }
@@ -555,29 +545,25 @@ fn resource_record(
         Some(Json::String(name)) if !name.is_empty() => name.as_str(),
         None | Some(Json::Null | Json::String(_)) => {
             let message = "the resource has no `resourceType`";
-            return reject(codes::MISSING_FIELD, message, location);
+            return Record::rejected(codes::MISSING_FIELD, message, location);
         }
         Some(other) => {
             let message = format!("`resourceType` must be text, found {}", kind(other));
-            return reject(codes::WRONG_TYPE, message, location);
+            return Record::rejected(codes::WRONG_TYPE, message, location);
         }
     };
     match resource_type {
         "AuditEvent" => match audit_event(&resource, options.zone) {
             Ok(event) => Record::Event(event),
-            Err(invalid) => reject(invalid.code, invalid.message, location),
+            Err(invalid) => Record::rejected(invalid.code, invalid.message, location),
         },
         "Bundle" => {
             let message = "a Bundle is read only as a whole input, not inside NDJSON or \
                            another Bundle";
-            reject(codes::UNSUPPORTED_RESOURCE, message, location)
+            Record::rejected(codes::UNSUPPORTED_RESOURCE, message, location)
         }
         other => Record::Ignored(format!("fhir:{other}")),
     }
-}
-
-fn reject(code: Code, message: impl Into<String>, location: Location) -> Record {
-    Record::Rejected(rejection(code, message, location))
 }
 
 fn rejection(code: Code, message: impl Into<String>, location: Location) -> Rejection {
@@ -589,13 +575,8 @@ fn rejection(code: Code, message: impl Into<String>, location: Location) -> Reje
     }
 }
 
-fn invalid(code: Code, message: impl Into<String>) -> Invalid {
-    let message = message.into();
-    Invalid { code, message }
-}
-
 fn read_failed(location: Location, error: &std::io::Error) -> Record {
-    reject(
+    Record::rejected(
         codes::READ_FAILED,
         format!("read failed: {error}"),
         location,
@@ -605,7 +586,7 @@ fn read_failed(location: Location, error: &std::io::Error) -> Record {
 /// The rejection of a `what` (line or resource) of `size` bytes.
 fn too_long(location: Location, what: &str, size: usize, limit: usize) -> Record {
     let message = format!("the {what} is {size} bytes, over the limit of {limit}");
-    reject(codes::LINE_TOO_LONG, message, location)
+    Record::rejected(codes::LINE_TOO_LONG, message, location)
 }
 
 /// The AuditEvent mapping; see `docs/formats.md`.
@@ -631,11 +612,11 @@ fn audit_event(resource: &Map<String, Json>, zone: Tz) -> Result<Event, Invalid>
 fn recorded(resource: &Map<String, Json>, zone: Tz) -> Result<DateTime<Utc>, Invalid> {
     let Some(text) = strict_text(resource, "recorded")? else {
         let message = "required element `recorded` is missing";
-        return Err(invalid(codes::MISSING_FIELD, message));
+        return Err(Invalid::new(codes::MISSING_FIELD, message));
     };
     parse_timestamp(text, zone).ok_or_else(|| {
         let message = format!("`recorded` is not a timestamp: `{text}`");
-        invalid(codes::BAD_TIME, message)
+        Invalid::new(codes::BAD_TIME, message)
     })
 }
 
@@ -655,7 +636,7 @@ fn user_agent<'a>(agents: &[&'a Map<String, Json>]) -> Option<(&'a Map<String, J
 fn no_user() -> Invalid {
     let message = "no agent names the user (an agent marked `requestor`, or a person, \
                    with `who`, `altId` or `name`)";
-    invalid(codes::MISSING_FIELD, message)
+    Invalid::new(codes::MISSING_FIELD, message)
 }
 
 /// An agent's identity, most stable first.
@@ -669,7 +650,7 @@ fn identity(agent: &Map<String, Json>) -> Option<&str> {
 
 fn is_system_agent(agent: &Map<String, Json>) -> bool {
     agent_types(agent).any(|coding| {
-        SYSTEM_AGENTS
+        SYSTEM_ROLES
             .iter()
             .any(|code| coding_in(coding, &[DICOM], code))
     })
@@ -722,7 +703,7 @@ fn no_action(code: Option<&str>) -> Invalid {
         ),
         None => "cannot tell the action: no `action` and no known `subtype` or `type` code".into(),
     };
-    invalid(codes::MISSING_FIELD, message)
+    Invalid::new(codes::MISSING_FIELD, message)
 }
 
 /// `0` is success; `4`, `8` and `12` are failures, or denials when the
@@ -737,7 +718,7 @@ fn outcome(resource: &Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
         "4" | "8" | "12" => Ok(Some(Outcome::Failure)),
         other => {
             let message = format!("`outcome` must be 0, 4, 8 or 12, found `{other}`");
-            Err(invalid(codes::BAD_OUTCOME, message))
+            Err(Invalid::new(codes::BAD_OUTCOME, message))
         }
     }
 }
@@ -932,7 +913,7 @@ fn strict_text<'a>(
         Some(Json::String(s)) => Ok(Some(s.trim()).filter(|s| !s.is_empty())),
         Some(other) => {
             let message = format!("`{name}` must be text, found {}", kind(other));
-            Err(invalid(codes::WRONG_TYPE, message))
+            Err(Invalid::new(codes::WRONG_TYPE, message))
         }
     }
 }

@@ -8,7 +8,7 @@
 //! matched by their local names, so any namespace prefix will do.
 //! `docs/formats.md` has the mapping.
 
-use super::{Input, Location, ReadOptions, Record, Rejection};
+use super::{Input, Location, ReadOptions, Record};
 use crate::codes::{self, Code};
 use crate::event::{Event, Value};
 use crate::time::parse_timestamp;
@@ -184,7 +184,9 @@ impl IneraRecords {
         let location = Location::record(&self.source, self.logs);
         match log.events(self.zone) {
             Ok(events) => self.queue.extend(events.into_iter().map(Record::Event)),
-            Err((code, message)) => self.queue.push_back(reject(code, message, location)),
+            Err((code, message)) => self
+                .queue
+                .push_back(Record::rejected(code, message, location)),
         }
     }
 
@@ -211,9 +213,11 @@ impl IneraRecords {
                      not read"
                 );
                 let location = Location::record(&self.source, self.logs.max(1));
-                return self
-                    .queue
-                    .push_back(reject(codes::LINE_TOO_LONG, message, location));
+                return self.queue.push_back(Record::rejected(
+                    codes::LINE_TOO_LONG,
+                    message,
+                    location,
+                ));
             }
             quick_xml::Error::Io(io) => (codes::READ_FAILED, format!("read failed: {io}")),
             quick_xml::Error::Encoding(_) => (
@@ -225,7 +229,8 @@ impl IneraRecords {
                 format!("not well-formed XML: {other}; the rest of the file is not read"),
             ),
         };
-        self.queue.push_back(reject(code, message, location));
+        self.queue
+            .push_back(Record::rejected(code, message, location));
     }
 }
 
@@ -345,14 +350,6 @@ fn local_name(name: &str) -> String {
 fn attribute(event: &mut Event, name: &str, value: &str) {
     let value = Value::Text(value.to_string());
     event.attributes.insert(name.to_string(), value);
-}
-
-fn reject(code: Code, message: String, location: Location) -> Record {
-    Record::Rejected(Rejection {
-        code,
-        message,
-        location,
-    })
 }
 
 /// The marker error of a log record over the limit.

@@ -577,19 +577,11 @@ pub(super) fn missing(name: &str) -> Invalid {
 
 /// The rejection of an object at `location`.
 pub(super) fn rejected(invalid: Invalid, location: Location) -> Record {
-    reject(invalid.code, invalid.message, location)
+    Record::rejected(invalid.code, invalid.message, location)
 }
 
 fn fault(code: Code, message: String, location: Location) -> Fault {
     Box::new(Rejection {
-        code,
-        message,
-        location,
-    })
-}
-
-fn reject(code: Code, message: String, location: Location) -> Record {
-    Record::Rejected(Rejection {
         code,
         message,
         location,

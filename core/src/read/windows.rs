@@ -8,14 +8,14 @@
 //! lists the mapping.
 
 mod frames;
-pub(crate) mod xml;
 
 use self::frames::{Frames, Piece};
-use self::xml::{Next, Node, attribute, ends_with, line_at};
 use super::canonical::{Invalid, parse_ip};
-use super::{Input, Location, ReadOptions, Record, Rejection};
-use crate::codes::{self, Code};
-use crate::event::{Event, Outcome, Value};
+use super::set_text;
+use super::xml::{self, Next, Node, attribute, ends_with, line_at};
+use super::{Input, Location, ReadOptions, Record};
+use crate::codes::{self};
+use crate::event::{Event, Outcome};
 use crate::time::parse_timestamp;
 
 /// The namespace every Windows event carries.
@@ -73,12 +73,12 @@ impl Iterator for WindowsRecords {
                     "the event is {size} bytes, over the limit of {}",
                     self.limit
                 );
-                reject(codes::LINE_TOO_LONG, message, here(line))
+                Record::rejected(codes::LINE_TOO_LONG, message, here(line))
             }
-            Piece::Broken { line, reason } => reject(codes::BAD_XML, reason, here(line)),
+            Piece::Broken { line, reason } => Record::rejected(codes::BAD_XML, reason, here(line)),
             Piece::Failed(e) => {
                 let location = here(self.frames.line());
-                reject(codes::READ_FAILED, format!("read failed: {e}"), location)
+                Record::rejected(codes::READ_FAILED, format!("read failed: {e}"), location)
             }
         })
     }
@@ -139,7 +139,7 @@ impl Fields {
 /// One `<Event>` element's bytes as a record.
 fn event_record(bytes: &[u8], location: Location) -> Record {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return reject(
+        return Record::rejected(
             codes::INVALID_UTF8,
             "the event is not valid UTF-8",
             location,
@@ -151,17 +151,17 @@ fn event_record(bytes: &[u8], location: Location) -> Record {
             .line
             .map_or(0, |first| line_at(first, text, fault.offset));
         let message = format!("not well-formed XML on line {line}: {}", fault.message);
-        return reject(codes::BAD_XML, message, location);
+        return Record::rejected(codes::BAD_XML, message, location);
     }
     let Some(event_id) = fields.event_id.clone() else {
-        return reject(codes::MISSING_FIELD, "the event has no `EventID`", location);
+        return Record::rejected(codes::MISSING_FIELD, "the event has no `EventID`", location);
     };
     let Some(kind) = Kind::of(&event_id) else {
         return Record::Ignored(format!("windows:{event_id}"));
     };
     match map(&fields, kind, &event_id) {
         Ok(event) => Record::Event(event),
-        Err(invalid) => reject(invalid.code, invalid.message, location),
+        Err(invalid) => Record::rejected(invalid.code, invalid.message, location),
     }
 }
 
@@ -197,7 +197,7 @@ impl Kind {
 fn map(fields: &Fields, kind: Kind, event_id: &str) -> Result<Event, Invalid> {
     let time = time(fields)?;
     let user = fields.data("TargetUserName").ok_or_else(|| {
-        invalid(
+        Invalid::new(
             codes::MISSING_FIELD,
             "the event names no user: `TargetUserName` is missing, empty or `-`",
         )
@@ -212,7 +212,7 @@ fn map(fields: &Fields, kind: Kind, event_id: &str) -> Result<Event, Invalid> {
     event.outcome = Some(outcome(fields, kind)?);
     event.system = fields.computer.clone();
     event.id = record_id(fields);
-    set(&mut event, "event_id", Some(event_id));
+    set_text(&mut event, "event_id", Some(event_id));
     fill_addresses(&mut event, fields, kind);
     fill_details(&mut event, fields, kind);
     Ok(event)
@@ -222,14 +222,14 @@ fn map(fields: &Fields, kind: Kind, event_id: &str) -> Result<Event, Invalid> {
 /// offset is UTC whatever the run's zone.
 fn time(fields: &Fields) -> Result<chrono::DateTime<chrono::Utc>, Invalid> {
     let Some(text) = fields.time.as_deref() else {
-        return Err(invalid(
+        return Err(Invalid::new(
             codes::MISSING_FIELD,
             "the event has no `TimeCreated/@SystemTime`",
         ));
     };
     parse_timestamp(text, chrono_tz::UTC).ok_or_else(|| {
         let message = format!("`SystemTime` is not a timestamp: `{text}`");
-        invalid(codes::BAD_TIME, message)
+        Invalid::new(codes::BAD_TIME, message)
     })
 }
 
@@ -254,7 +254,10 @@ fn outcome(fields: &Fields, kind: Kind) -> Result<Outcome, Invalid> {
 /// 4776 is written for successes and failures alike: `Status` 0 is success.
 fn ntlm_outcome(status: Option<&str>) -> Result<Outcome, Invalid> {
     let Some(status) = status else {
-        return Err(invalid(codes::MISSING_FIELD, "event 4776 has no `Status`"));
+        return Err(Invalid::new(
+            codes::MISSING_FIELD,
+            "event 4776 has no `Status`",
+        ));
     };
     let digits = status.trim_start_matches("0x").trim_start_matches("0X");
     match u64::from_str_radix(digits, 16) {
@@ -262,7 +265,7 @@ fn ntlm_outcome(status: Option<&str>) -> Result<Outcome, Invalid> {
         Ok(_) => Ok(Outcome::Failure),
         Err(_) => {
             let message = format!("`Status` is not a hexadecimal status code: `{status}`");
-            Err(invalid(codes::BAD_OUTCOME, message))
+            Err(Invalid::new(codes::BAD_OUTCOME, message))
         }
     }
 }
@@ -274,7 +277,7 @@ fn fill_addresses(event: &mut Event, fields: &Fields, kind: Kind) {
     if let Some(address) = fields.data("IpAddress") {
         match parse_ip(address) {
             Some(ip) => event.ip = Some(ip),
-            None => set(event, "host", Some(address)),
+            None => set_text(event, "host", Some(address)),
         }
     }
     let workstation = match kind {
@@ -285,7 +288,7 @@ fn fill_addresses(event: &mut Event, fields: &Fields, kind: Kind) {
     if event.ip.is_none() {
         event.ip = workstation.and_then(parse_ip);
     }
-    set(event, "workstation", workstation);
+    set_text(event, "workstation", workstation);
 }
 
 /// The attributes of each kind: the account's domain, status codes and
@@ -293,38 +296,14 @@ fn fill_addresses(event: &mut Event, fields: &Fields, kind: Kind) {
 /// from, which Windows writes in `TargetDomainName`.
 fn fill_details(event: &mut Event, fields: &Fields, kind: Kind) {
     if kind == Kind::Lockout {
-        set(event, "caller_computer", fields.data("TargetDomainName"));
+        set_text(event, "caller_computer", fields.data("TargetDomainName"));
         return;
     }
-    set(event, "domain", fields.data("TargetDomainName"));
-    set(event, "logon_type", fields.data("LogonType"));
+    set_text(event, "domain", fields.data("TargetDomainName"));
+    set_text(event, "logon_type", fields.data("LogonType"));
     if kind != Kind::Logon {
-        set(event, "status", fields.data("Status"));
-        set(event, "sub_status", fields.data("SubStatus"));
-    }
-}
-
-/// Sets a text attribute when there is a value.
-fn set(event: &mut Event, name: &str, value: Option<&str>) {
-    if let Some(value) = value {
-        event
-            .attributes
-            .insert(name.to_string(), Value::Text(value.to_string()));
-    }
-}
-
-fn reject(code: Code, message: impl Into<String>, location: Location) -> Record {
-    Record::Rejected(Rejection {
-        code,
-        message: message.into(),
-        location,
-    })
-}
-
-fn invalid(code: Code, message: impl Into<String>) -> Invalid {
-    Invalid {
-        code,
-        message: message.into(),
+        set_text(event, "status", fields.data("Status"));
+        set_text(event, "sub_status", fields.data("SubStatus"));
     }
 }
 

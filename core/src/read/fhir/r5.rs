@@ -10,9 +10,9 @@
 
 use super::{
     ACTION_CODES, Invalid, OBJECT_ROLES, SUBTYPE_ACTIONS, TYPE_ACTIONS, attribute, coding_in,
-    entity_kind, fill_from_source, first_code, invalid, is_source_role, kind, lookup, no_action,
-    no_user, object, objects, parse_ip, patient_of, pick, reference_id, strict_text, text, text_at,
-    unit, user_agent,
+    entity_kind, fill_from_source, first_code, is_source_role, kind, lookup, no_action, no_user,
+    object, objects, parse_ip, patient_of, pick, reference_id, strict_text, text, text_at, unit,
+    user_agent,
 };
 use crate::codes;
 use crate::event::{Event, Outcome};
@@ -100,14 +100,14 @@ fn occurred(resource: &Map<String, Json>, zone: Tz) -> Result<DateTime<Utc>, Inv
                 Some(time) => ("recorded", time),
                 None => {
                     let message = "required element `recorded` is missing";
-                    return Err(invalid(codes::MISSING_FIELD, message));
+                    return Err(Invalid::new(codes::MISSING_FIELD, message));
                 }
             },
         },
     };
     parse_timestamp(written, zone).ok_or_else(|| {
         let message = format!("`{name}` is not a timestamp: `{written}`");
-        invalid(codes::BAD_TIME, message)
+        Invalid::new(codes::BAD_TIME, message)
     })
 }
 
@@ -156,7 +156,7 @@ fn outcome(resource: &Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
         Some(Json::String(_)) => return super::outcome(resource),
         Some(other) => {
             let message = format!("`outcome` must be an element, found {}", kind(other));
-            return Err(invalid(codes::WRONG_TYPE, message));
+            return Err(Invalid::new(codes::WRONG_TYPE, message));
         }
     };
     let Some(code) = text_at(element, &["code", "code"]) else {
@@ -171,7 +171,7 @@ fn outcome(resource: &Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
                 "`outcome.code` must be 0, 4, 8, 12, success, information, warning, error, \
                  fatal, minor, serious or major, found `{code}`"
             );
-            Err(invalid(codes::BAD_OUTCOME, message))
+            Err(Invalid::new(codes::BAD_OUTCOME, message))
         }
     }
 }
