@@ -596,3 +596,61 @@ fn a_read_failure_ends_reading_where_it_happened() {
     };
     assert_eq!(tally(&records), expected);
 }
+
+#[test]
+fn nothing_outside_the_events_is_passed_over_unseen() {
+    let cases = [
+        // An unclosed tag swallows what follows: one rejection says so.
+        (
+            format!(
+                "<Events>{}\n<Foo a=\"never closed\n{}{}</Events>",
+                failed(1),
+                failed(2),
+                failed(3)
+            ),
+            1,
+        ),
+        // An unclosed comment does the same.
+        (
+            format!("<Events>{}\n<!-- no end\n{}</Events>", failed(1), failed(2)),
+            1,
+        ),
+        // Text between events is not an event: rejected, not skipped.
+        (
+            format!("<Events>{}\nstray words\n{}</Events>", failed(1), failed(2)),
+            2,
+        ),
+    ];
+    for (xml, events) in cases {
+        let records = text(&xml, 1 << 16);
+        let tally = tally(&records);
+        assert_eq!(tally.events, events, "{xml}");
+        assert_eq!(tally.rejected.len(), 1, "{xml}");
+        assert!(
+            tally.rejected[0].starts_with("bad_xml t.xml:"),
+            "{:?}",
+            tally.rejected
+        );
+    }
+}
+
+#[test]
+fn a_stray_lt_that_hides_an_event_is_reported() {
+    let xml = format!("<Events>{}\n< {}</Events>", failed(1), failed(2));
+    let tally = tally(&text(&xml, 1 << 16));
+    assert_eq!(tally.events, 1);
+    assert!(!tally.rejected.is_empty());
+    assert!(
+        tally.rejected.iter().all(|r| r.starts_with("bad_xml")),
+        "{:?}",
+        tally.rejected
+    );
+}
+
+#[test]
+fn binary_junk_is_rejected_not_read_as_nothing() {
+    let junk = "\u{1}\u{2}garbage\u{7f} with no markup";
+    let tally = tally(&text(junk, 1 << 16));
+    assert_eq!(tally.events, 0);
+    assert_eq!(tally.rejected, ["bad_xml t.xml:1"]);
+}

@@ -99,8 +99,9 @@ impl<R: BufRead> Frames<R> {
         let begun = match self.begun.take() {
             Some(begun) => begun,
             None => match self.find_start()? {
-                Some(begun) => begun,
-                None => return Ok(None),
+                Start::Event(begun) => begun,
+                Start::Stray { line, reason } => return Ok(Some(Piece::Broken { line, reason })),
+                Start::End => return Ok(None),
             },
         };
         let (line, closed) = begun;
@@ -110,21 +111,53 @@ impl<R: BufRead> Frames<R> {
         self.collect(line).map(Some)
     }
 
-    /// Passes over everything up to the next `<Event` start tag and keeps
-    /// that tag; `None` at the end of the input.
-    fn find_start(&mut self) -> io::Result<Option<(u64, bool)>> {
+    /// Passes over well-formed markup and white space up to the next
+    /// `<Event` start tag and keeps that tag; `None` at the end of the
+    /// input. Anything that could hide an event — text, a nameless tag, an
+    /// `</Event>` without its start, markup the input ends inside — is a
+    /// broken piece, so that nothing is passed over unseen.
+    fn find_start(&mut self) -> io::Result<Start> {
         loop {
-            let unit = self.scan.read(&mut self.input, false)?;
+            let unit = self.scan.read(&mut self.input, true)?;
             match unit {
                 Unit::Open { empty } if self.scan.names(EVENT) => {
-                    return Ok(Some(self.begin(empty)));
+                    return Ok(Start::Event(self.begin(empty)));
                 }
                 Unit::Cut { start: true } if self.scan.names(EVENT) => {
-                    return Ok(Some(self.begin(false)));
+                    return Ok(Start::Event(self.begin(false)));
                 }
-                Unit::Eof => return Ok(None),
+                Unit::Eof => return Ok(Start::End),
                 _ => {}
             }
+            if let Some(reason) = self.stray(unit) {
+                let line = self.scan.start;
+                return Ok(Start::Stray { line, reason });
+            }
+        }
+    }
+
+    /// Why a unit outside every event may hide one, if it may.
+    fn stray(&self, unit: Unit) -> Option<String> {
+        let blank = |b: &u8| b.is_ascii_whitespace();
+        let text = self
+            .scan
+            .unit
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&self.scan.unit);
+        match unit {
+            Unit::Text if !text.iter().all(blank) => {
+                Some("text stands outside any `<Event>` element".to_string())
+            }
+            Unit::Open { .. } | Unit::Close if self.scan.name.is_empty() => {
+                Some("a `<` does not start a tag".to_string())
+            }
+            Unit::Close if self.scan.names(EVENT) => {
+                Some("an `</Event>` has no `<Event>` before it".to_string())
+            }
+            Unit::Cut { .. } => {
+                Some("the input ends inside markup that is never closed".to_string())
+            }
+            _ => None,
         }
     }
 
@@ -193,6 +226,21 @@ impl<R: BufRead> Frames<R> {
             Piece::Broken { line, reason }
         }
     }
+}
+
+/// What the search for the next event found.
+enum Start {
+    /// An event's start tag: its line, and whether it closes itself.
+    Event((u64, bool)),
+    /// Something outside the events that may hide one: reported, then passed.
+    Stray {
+        /// Where it starts.
+        line: u64,
+        /// What it is.
+        reason: String,
+    },
+    /// The end of the input.
+    End,
 }
 
 /// One piece of XML text.
