@@ -15,7 +15,9 @@ pub struct Args {
 /// Checks every file and prints every diagnostic; fails if any is an error.
 pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     let mut errors = 0;
-    for path in &args.files {
+    let files =
+        loggvakt::ruleset::rule_files(&args.files).map_err(|e| Failure::input(e.render()))?;
+    for path in &files {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::input(format!("error[LV0403]: cannot read `{name}`: {e}")))?;
@@ -29,7 +31,13 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        if count == 0 && !quiet {
+        if count == 0
+            && !quiet
+            && loggvakt::RuleSet::from_source(&name, &text)
+                .is_ok_and(|set| set.rules().next().is_none())
+        {
+            crate::say(&format!("warning: `{name}` defines no rules\n"));
+        } else if count == 0 && !quiet {
             crate::say(&format!("{name}: ok\n"));
         }
         errors += count;
@@ -37,7 +45,7 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     if errors > 0 {
         return Err(Failure::rules(format!("{errors} error(s) found")));
     }
-    together(&args.files)
+    together(&files)
 }
 
 /// Files that are fine one by one must also work as one set, as `run`

@@ -114,6 +114,7 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
     let job = job(&args)?;
     warn_about_rules(&job.rules, quiet);
     let csv = csv_args(&args.csv)?;
+    csv_options_apply(&args.csv, &job.events)?;
     let report = execute_with(job, &csv)?;
     write_outputs(&report, &args.out)?;
     if !quiet {
@@ -135,7 +136,7 @@ fn warn_about_rules(rules: &RuleSet, quiet: bool) {
 }
 
 fn job(args: &Args) -> Result<Job, Failure> {
-    let mut rules = RuleSet::from_paths(&args.rules).map_err(|e| Failure::rules(e.render()))?;
+    let mut rules = RuleSet::from_paths(&args.rules).map_err(rule_failure)?;
     if rules.rules().next().is_none() {
         let message = "error[LV0219]: the rule files define no rules\n  \
                        = help: give `.vakt` files or folders holding them to `--rules`";
@@ -162,6 +163,17 @@ fn job(args: &Args) -> Result<Job, Failure> {
         options,
         on_error: args.on_error,
     })
+}
+
+/// Rules that do not check are exit code 1; rule files that cannot be read
+/// are missing input, exit code 2.
+fn rule_failure(error: loggvakt::RuleError) -> Failure {
+    let unreadable = error.diagnostics.iter().any(|d| d.code == "LV0403");
+    if unreadable {
+        Failure::input(error.render())
+    } else {
+        Failure::rules(error.render())
+    }
 }
 
 /// Applies `--param NAME=VALUE` overrides.
@@ -229,6 +241,25 @@ fn file_options(options: &ReadOptions, path: &Path, delimiter_given: bool) -> Re
 }
 
 /// The CSV options of `--map-file`, `--map`, `--delimiter` and `--quote`.
+/// CSV options given for input that is not read as CSV would do nothing:
+/// a mistake worth stopping for.
+fn csv_options_apply(flags: &CsvFlags, events: &[(PathBuf, Format)]) -> Result<(), Failure> {
+    let given = !flags.map.is_empty()
+        || flags.map_file.is_some()
+        || flags.delimiter.is_some()
+        || flags.quote.is_some();
+    let other = events.iter().find(|(_, format)| *format != Format::Csv);
+    let Some((path, format)) = other.filter(|_| given) else {
+        return Ok(());
+    };
+    let name = path.display();
+    Err(Failure::input(format!(
+        "error[LV0405]: CSV options are given, but `{name}` is read as {}\n  \
+         = help: add `--format csv`, or name the file `.csv`",
+        format.name()
+    )))
+}
+
 pub fn csv_args(args: &CsvFlags) -> Result<CsvArgs, Failure> {
     let mut mapping = BTreeMap::new();
     if let Some(path) = &args.map_file {
@@ -253,6 +284,10 @@ pub fn csv_args(args: &CsvFlags) -> Result<CsvArgs, Failure> {
     }
     if let Some(text) = &args.quote {
         options.quote = one_byte(text, "--quote")?;
+    }
+    if options.quote == options.delimiter {
+        let message = "error[LV0405]: `--quote` and `--delimiter` are the same character";
+        return Err(Failure::input(message));
     }
     Ok(CsvArgs {
         options,

@@ -60,6 +60,7 @@ fn input(out: &mut String, report: &Report) {
             "       rejected {} × {} [{}] at {places}",
             reason.count, reason.reason, reason.code
         );
+        let _ = writeln!(out, "         first: {}", reason.example);
     }
     for kind in &i.ignored_kinds {
         let _ = writeln!(out, "       ignored {} × {}", kind.count, kind.kind);
@@ -76,7 +77,7 @@ fn warn_if_nothing_evaluated(out: &mut String, report: &Report) {
         return;
     }
     let why = if i.rejected > 0 {
-        "every record was rejected: is the format right? (--format)"
+        "every record was rejected (see why above; --on-error fail stops at the first)"
     } else if i.outside_period > 0 {
         "every event is outside the period (--period)"
     } else {

@@ -38,8 +38,6 @@ pub struct RuleSpec {
     pub grouping: Grouping,
     /// When a group becomes a finding; `None` means always.
     pub alert: Option<Expr>,
-    /// The alert condition as written, whitespace collapsed.
-    pub condition: String,
     /// The explanation template.
     pub explain: Option<Template>,
 }
@@ -244,9 +242,6 @@ impl Checker<'_> {
             category: category?,
             severity: severity?,
             filter,
-            condition: alert
-                .as_ref()
-                .map_or_else(String::new, |a| self.source_of(a.range)),
             grouping,
             alert,
             explain,
@@ -288,11 +283,6 @@ impl Checker<'_> {
         }
         self.condition(alert, &types::Scope::Groups, "alert");
         Some(alert.clone())
-    }
-
-    fn source_of(&self, range: Range) -> String {
-        let raw = self.text.get(range.start..range.end).unwrap_or("");
-        raw.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

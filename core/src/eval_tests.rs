@@ -305,7 +305,7 @@ fn a_rule_without_group_by_reports_each_event() {
     let finding = &report.findings[0];
     assert_eq!(
         finding.explanation,
-        "ulf locked at 2026-03-02 09:00:00 from (none)"
+        "ulf locked at 2026-03-02 09:00:00 +01:00 from (none)"
     );
     assert_eq!(finding.evidence.ids, ["x1"]);
     assert_eq!(finding.window.start, finding.window.end);

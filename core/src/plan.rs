@@ -68,6 +68,9 @@ pub struct PlannedRule {
     pub aggregates: Vec<Aggregate>,
     /// When a group becomes a finding; `None` means always.
     pub alert: Option<GroupNode>,
+    /// The alert condition with the parameters' values in force, as the
+    /// report shows it: `count() >= 5`.
+    pub condition: String,
 }
 
 /// Plans one checked rule with the parameter values in force.
@@ -90,6 +93,10 @@ pub fn plan_rule(spec: &RuleSpec, params: &Params) -> PlannedRule {
         window,
         aggregates,
         alert,
+        condition: spec
+            .alert
+            .as_ref()
+            .map_or_else(String::new, |a| planner.condition(a)),
     }
 }
 
@@ -112,6 +119,31 @@ impl Planner<'_> {
             ExprKind::Unary(UnaryOp::Not, e) => Node::Not(lower(e)),
             ExprKind::Unary(UnaryOp::Neg, e) => Node::Neg(lower(e)),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs),
+        }
+    }
+
+    /// `alert` as text with each parameter replaced by its value.
+    fn condition(&self, alert: &Expr) -> String {
+        crate::print::expr(&self.substitute(alert))
+    }
+
+    fn substitute(&self, expr: &Expr) -> Expr {
+        let kind = match &expr.kind {
+            ExprKind::Path(parts) => match self.param(parts) {
+                Some(value) => ExprKind::Literal(value.clone()),
+                None => ExprKind::Path(parts.clone()),
+            },
+            ExprKind::Unary(op, e) => ExprKind::Unary(*op, Box::new(self.substitute(e))),
+            ExprKind::Binary(op, l, r) => ExprKind::Binary(
+                *op,
+                Box::new(self.substitute(l)),
+                Box::new(self.substitute(r)),
+            ),
+            other => other.clone(),
+        };
+        Expr {
+            kind,
+            range: expr.range,
         }
     }
 

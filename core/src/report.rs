@@ -109,6 +109,8 @@ pub struct Reason {
     pub count: u64,
     /// The first few locations, in order (`file:line` or `file#record`).
     pub locations: Vec<String>,
+    /// What was wrong with the record at the first location.
+    pub example: String,
 }
 
 /// Ignored records of one kind.

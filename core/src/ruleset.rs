@@ -320,6 +320,12 @@ fn number_param(name: &str, value: &str) -> Result<Literal, Diagnostic> {
     }
 }
 
+/// The rule files `paths` name: files as given, and every `.vakt` file
+/// under each folder, subfolders included, in name order.
+pub fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RuleError> {
+    expand(paths)
+}
+
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RuleError> {
     let mut files = Vec::new();
     for path in paths {

@@ -148,7 +148,7 @@ pub fn format_local(zone: Tz, instant: DateTime<Utc>) -> String {
 /// Reads a `YYYY-MM` month.
 pub fn parse_month(text: &str) -> Option<NaiveDate> {
     let (year, month) = text.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 {
+    if year.len() != 4 || month.len() != 2 || !("1900".."3000").contains(&year) {
         return None;
     }
     NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, 1)

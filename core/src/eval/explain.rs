@@ -76,7 +76,7 @@ fn grouped(
         key: keys,
         window: local_window(zone, start, end),
         values,
-        condition: rule.spec.condition.clone(),
+        condition: rule.condition.clone(),
         evidence: Evidence {
             ids: group.ids.iter().map(ToString::to_string).collect(),
             total: group.count,
@@ -188,7 +188,7 @@ fn event_value(rule: &PlannedRule, event: &Event, zone: Tz, name: &str) -> Strin
             return event
                 .time
                 .with_timezone(&zone)
-                .format("%Y-%m-%d %H:%M:%S")
+                .format("%Y-%m-%d %H:%M:%S %:z")
                 .to_string();
         }
         _ => name.strip_prefix("attr.").map_or_else(

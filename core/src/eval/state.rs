@@ -5,7 +5,7 @@ use crate::plan::{Aggregate, AggregateKind};
 use crate::read::{Location, Rejection};
 use crate::report::{Finding, InputSummary, Kind, Reason};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// A group's identity: its key values and window start (Unix seconds).
@@ -179,7 +179,8 @@ pub(super) struct Counts {
 struct ReasonState {
     code: &'static str,
     count: u64,
-    locations: BTreeSet<Location>,
+    /// The first locations, each with its rejection's message.
+    locations: BTreeMap<Location, String>,
 }
 
 impl Counts {
@@ -194,10 +195,11 @@ impl Counts {
             .or_insert_with(|| ReasonState {
                 code: code.code,
                 count: 0,
-                locations: BTreeSet::new(),
+                locations: BTreeMap::new(),
             });
         state.count += 1;
-        state.locations.insert(rejection.location.clone());
+        let message = rejection.message.clone();
+        state.locations.insert(rejection.location.clone(), message);
         if state.locations.len() > limit {
             state.locations.pop_last();
         }
@@ -216,7 +218,8 @@ impl Counts {
             reason: (*name).to_string(),
             code: state.code.to_string(),
             count: state.count,
-            locations: state.locations.iter().map(ToString::to_string).collect(),
+            locations: state.locations.keys().map(ToString::to_string).collect(),
+            example: state.locations.values().next().cloned().unwrap_or_default(),
         });
         let kinds = self.kinds.iter().map(|(kind, count)| Kind {
             kind: kind.clone(),
