@@ -38,6 +38,7 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
         events,
         options,
         on_error: OnError::Skip,
+        progress: !quiet,
     })?;
     let outputs = vec![args.out.join("report.json")];
     write_outputs(&report, &outputs)?;

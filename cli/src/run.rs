@@ -98,6 +98,8 @@ pub struct Job {
     pub options: Options,
     /// Unreadable records: skip or fail.
     pub on_error: OnError,
+    /// Whether to show progress on standard error (only on a terminal).
+    pub progress: bool,
 }
 
 /// How CSV files are read, from the command line.
@@ -111,7 +113,8 @@ pub struct CsvArgs {
 
 /// Runs `loggvakt run`.
 pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
-    let job = job(&args)?;
+    let mut job = job(&args)?;
+    job.progress = !quiet;
     warn_about_rules(&job.rules, quiet);
     let csv = csv_args(&args.csv)?;
     csv_options_apply(&args.csv, &job.events)?;
@@ -162,6 +165,7 @@ fn job(args: &Args) -> Result<Job, Failure> {
         events: events.collect(),
         options,
         on_error: args.on_error,
+        progress: true,
     })
 }
 
@@ -216,7 +220,9 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
         ..ReadOptions::default()
     };
     let mut evaluation = job.rules.evaluation(job.options.clone());
+    let bar = progress_bar(job.progress);
     for (path, format) in &job.events {
+        bar.set_message(loggvakt::ruleset::file_name(path));
         let read_options = file_options(&read_options, path, csv.delimiter_given);
         let records = read::open(path, *format, &read_options)
             .map_err(|d| Failure::input(format!("error[{}]: {}", d.code, d.message)))?;
@@ -226,9 +232,26 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
                 return Err(Failure::input(format!("error[{}]: {}", d.code, d.message)));
             }
             evaluation.push_record(record);
+            bar.inc(1);
         }
     }
+    bar.finish_and_clear();
     Ok(evaluation.finish())
+}
+
+/// A spinner with the count of records and the time taken, drawn only when standard
+/// error is a terminal.
+fn progress_bar(shown: bool) -> indicatif::ProgressBar {
+    if !shown {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    let template = "{spinner} {msg}: {human_pos} records in {elapsed}";
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 /// A `.tsv` file is tab-separated unless `--delimiter` says otherwise.
