@@ -2,7 +2,7 @@
 
 CARGO ?= cargo
 
-.PHONY: test lint unit demo fmt
+.PHONY: test lint unit demo fmt fuzz-smoke
 
 ## Everything CI checks: formatting, lints, and every test suite.
 test: lint unit
@@ -15,6 +15,10 @@ lint:
 ## Unit, conformance, CLI and documentation tests.
 unit:
 	$(CARGO) test --workspace --locked
+
+## A 60-second run of every fuzz target (needs cargo-fuzz; see fuzz/README.md).
+fuzz-smoke:
+	bash fuzz/run.sh 60
 
 ## The main job on its built-in month.
 demo:
