@@ -17,6 +17,9 @@ pub mod keycloak;
 pub mod windows;
 mod xml;
 
+#[cfg(test)]
+mod test_support;
+
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
 use crate::event::Event;
@@ -101,6 +104,24 @@ impl Record {
             location,
         })
     }
+}
+
+/// The marker error a reader's input guard raises when one record grows
+/// over the limit, so the reader can reject it and go on.
+#[derive(Debug)]
+pub(crate) struct OverLimit;
+
+impl fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the record is over the limit")
+    }
+}
+
+impl std::error::Error for OverLimit {}
+
+/// Whether a read error is the guard's [`OverLimit`].
+pub(crate) fn is_over_limit(error: &std::io::Error) -> bool {
+    error.get_ref().is_some_and(|inner| inner.is::<OverLimit>())
 }
 
 /// Sets a text attribute on `event` when there is a value.

@@ -8,6 +8,7 @@
 
 use super::canonical::{Invalid, from_object};
 use super::{Input, Location, ReadOptions, Record};
+use super::{OverLimit, is_over_limit};
 use crate::codes::{self};
 use crate::event::{Event, Field, Value};
 use serde_json::{Map, Number, Value as Json};
@@ -428,22 +429,6 @@ fn field_value(field: &str, text: &str) -> Result<Json, Invalid> {
         code: codes::WRONG_TYPE,
         message: format!("`amount` must be a number, found `{text}`"),
     })
-}
-
-/// The marker error of a row over the limit.
-#[derive(Debug)]
-struct OverLimit;
-
-impl std::fmt::Display for OverLimit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the row is over the limit")
-    }
-}
-
-impl std::error::Error for OverLimit {}
-
-fn is_over_limit(error: &std::io::Error) -> bool {
-    error.get_ref().is_some_and(|inner| inner.is::<OverLimit>())
 }
 
 /// The input as the parser sees it: it counts line breaks, and refuses to

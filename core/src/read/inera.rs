@@ -8,9 +8,11 @@
 //! matched by their local names, so any namespace prefix will do.
 //! `docs/formats.md` has the mapping.
 
+use super::set_text;
 use super::{Input, Location, ReadOptions, Record};
+use super::{OverLimit, is_over_limit};
 use crate::codes::{self, Code};
-use crate::event::{Event, Value};
+use crate::event::Event;
 use crate::time::parse_timestamp;
 use chrono_tz::Tz;
 use quick_xml::events::Event as Xml;
@@ -304,7 +306,7 @@ impl Draft {
         ];
         for (name, path) in attributes {
             if let Some(value) = self.get(path) {
-                attribute(&mut event, name, value);
+                set_text(&mut event, name, Some(value));
             }
         }
         event
@@ -316,10 +318,10 @@ fn fill_resource(event: &mut Event, resource: &BTreeMap<String, String>) {
     event.patient = get("patient/patientid").map(str::to_string);
     event.resource = get("resourcetype").map(str::to_string);
     if let Some(unit) = get("careunit/careunitid") {
-        attribute(event, "resource_unit", unit);
+        set_text(event, "resource_unit", Some(unit));
     }
     if let Some(provider) = get("careprovider/careproviderid") {
-        attribute(event, "resource_care_provider", provider);
+        set_text(event, "resource_care_provider", Some(provider));
     }
 }
 
@@ -345,27 +347,6 @@ fn schema_name(element: &str) -> &str {
 
 fn local_name(name: &str) -> String {
     name.to_lowercase()
-}
-
-fn attribute(event: &mut Event, name: &str, value: &str) {
-    let value = Value::Text(value.to_string());
-    event.attributes.insert(name.to_string(), value);
-}
-
-/// The marker error of a log record over the limit.
-#[derive(Debug)]
-struct OverLimit;
-
-impl std::fmt::Display for OverLimit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the log record is over the limit")
-    }
-}
-
-impl std::error::Error for OverLimit {}
-
-fn is_over_limit(error: &std::io::Error) -> bool {
-    error.get_ref().is_some_and(|inner| inner.is::<OverLimit>())
 }
 
 /// The input as the parser sees it: it counts line breaks and refuses to

@@ -530,34 +530,10 @@ fn an_empty_input_has_no_records() {
     assert!(text("<?xml version=\"1.0\"?>\n<Events>\n</Events>\n", 1 << 20).is_empty());
 }
 
-/// A reader that notes when it is first read.
-struct Watched {
-    inner: Cursor<Vec<u8>>,
-    touched: Arc<AtomicBool>,
-}
-
-impl Read for Watched {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.touched.store(true, Ordering::SeqCst);
-        self.inner.read(buf)
-    }
-}
-
-impl BufRead for Watched {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.touched.store(true, Ordering::SeqCst);
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        self.inner.consume(amount);
-    }
-}
-
 #[test]
 fn nothing_is_read_before_the_first_record_is_asked_for() {
     let touched = Arc::new(AtomicBool::new(false));
-    let input: Input = Box::new(Watched {
+    let input: Input = Box::new(super::super::test_support::Watched {
         inner: Cursor::new(failed(1).into_bytes()),
         touched: Arc::clone(&touched),
     });
