@@ -54,8 +54,10 @@ for target in "${targets[@]}"; do
   grep -E '^(stat::|#[0-9]+ *DONE)' "fuzz/logs/$target.log" >&2 || true
 done
 
+passed=$((${#targets[@]} - ${#failed[@]}))
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "fuzzing found problems in: ${failed[*]} (see fuzz/artifacts/)" >&2
+  echo "fuzz: $passed passed, ${#failed[@]} failed"
   exit 1
 fi
-echo "fuzzing found nothing in ${#targets[@]} targets" >&2
+echo "fuzz: $passed passed, 0 failed"
