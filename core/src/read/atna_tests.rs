@@ -8,7 +8,7 @@
 use super::*;
 use crate::event::Value;
 use crate::read::Format;
-use std::io::{BufRead, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -350,27 +350,11 @@ fn nothing_is_read_before_the_first_record_is_asked_for() {
     assert!(touched.load(Ordering::SeqCst));
 }
 
-/// A reader that fails on every call.
-struct Broken;
-
-impl Read for Broken {
-    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-        Err(std::io::Error::other("disk gone"))
-    }
-}
-
-impl BufRead for Broken {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        Err(std::io::Error::other("disk gone"))
-    }
-
-    fn consume(&mut self, _: usize) {}
-}
-
 #[test]
 fn a_read_failure_ends_reading() {
     let start = format!("{}\n", frame(&message("0", "")));
-    let input: Input = Box::new(Cursor::new(start.into_bytes()).chain(Broken));
+    let input: Input =
+        Box::new(Cursor::new(start.into_bytes()).chain(super::super::test_support::Broken));
     let records: Vec<Record> = read(input, "t.log", &ReadOptions::default()).collect();
     // The frame in reading is not known to be whole, so only the failure
     // is reported, at the line reading stopped on.

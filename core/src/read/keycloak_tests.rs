@@ -1,4 +1,5 @@
 use super::*;
+use crate::read::test_support;
 use serde_json::json;
 use std::io::Cursor;
 
@@ -8,22 +9,11 @@ fn records(text: &[u8]) -> Vec<Record> {
 }
 
 fn mapped(records: &[Record]) -> Vec<Json> {
-    records
-        .iter()
-        .map(|r| match r {
-            Record::Event(e) => serde_json::to_value(e).unwrap_or_default(),
-            Record::Rejected(r) => json!(format!("{} {}: {}", r.code.name, r.location, r.message)),
-            Record::Ignored(kind) => json!(format!("ignored {kind}")),
-        })
-        .collect()
+    records.iter().map(test_support::describe).collect()
 }
 
 fn sample(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../tests/data/keycloak/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(path).unwrap_or_default()
+    test_support::sample(&format!("keycloak/{name}"))
 }
 
 fn login(extra: Json) -> String {
