@@ -42,6 +42,11 @@ pub struct Args {
     #[arg(long, value_name = "MODE", default_value = "skip")]
     on_error: OnError,
 
+    /// Copies of an event (same id, same content): drop (count each as rejected,
+    /// `duplicate_event`) or keep (evaluate every copy; no memory per event id).
+    #[arg(long, value_name = "MODE", default_value = "drop")]
+    duplicates: Duplicates,
+
     /// Report files to write; the format follows the extension (.json).
     /// Without it the JSON report goes to standard output.
     #[arg(long, num_args = 1.., value_name = "FILE")]
@@ -86,6 +91,15 @@ pub enum OnError {
     Skip,
     /// Stop at the first, with its location.
     Fail,
+}
+
+/// What happens to copies of an event.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Duplicates {
+    /// Evaluate the first copy, count the others as rejected.
+    Drop,
+    /// Evaluate every copy.
+    Keep,
 }
 
 /// Everything one run needs, from the command line or from `demo`.
@@ -158,6 +172,7 @@ fn job(args: &Args) -> Result<Job, Failure> {
         period,
         now: parse_now(args.now.as_deref())?,
         command: crate::command_line(),
+        duplicates: args.duplicates == Duplicates::Drop,
         ..Options::default()
     };
     Ok(Job {

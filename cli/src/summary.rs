@@ -65,6 +65,14 @@ fn input(out: &mut String, report: &Report) {
     for kind in &i.ignored_kinds {
         let _ = writeln!(out, "       ignored {} × {}", kind.count, kind.kind);
     }
+    if i.conflicting_ids > 0 {
+        let ids = i.conflicting_examples.join(", ");
+        let _ = writeln!(
+            out,
+            "       {} events share an id with other content, all evaluated: {ids}",
+            i.conflicting_ids
+        );
+    }
 }
 
 /// A run that read records but evaluated none is no all-clear: say so.

@@ -410,3 +410,26 @@ fn check_applies_the_checks_across_files_that_run_applies() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn copies_are_dropped_by_default_and_kept_when_asked() {
+    let case = repo().join("tests/conformance/duplicates");
+    let base = ["run", "--rules", "rules.vakt", "--events", "events.jsonl"];
+    let count = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = loggvakt(&args, &case);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let report = without_run(&text(&out.stdout));
+        let input = &report["input"];
+        let findings = report["findings"].as_array().map_or(0, Vec::len);
+        (
+            input["evaluated"].clone(),
+            input["rejected"].clone(),
+            findings,
+        )
+    };
+
+    assert_eq!(count(&[]), (Value::from(8), Value::from(3), 2));
+    let kept = count(&["--duplicates", "keep"]);
+    assert_eq!(kept, (Value::from(11), Value::from(0), 3));
+}

@@ -70,6 +70,8 @@ registry! {
     BAD_SYSLOG = "LV0312", "bad_syslog", "a syslog frame cannot be read";
     BAD_MAPPING = "LV0313", "bad_mapping", "a column mapping names a column the header lacks";
     BAD_ROW = "LV0314", "bad_row", "a row has another number of fields than the header";
+    DUPLICATE_EVENT =
+        "LV0315", "duplicate_event", "a record repeats an event already read, id and content";
 
     BAD_PERIOD = "LV0401", "bad_period", "a period is not a month written YYYY-MM";
     BAD_ZONE = "LV0402", "bad_zone", "a time zone option is not an IANA zone name";

@@ -5,6 +5,7 @@
 //! order events arrive in: counts are sums, evidence keeps the smallest ids,
 //! and findings are sorted at the end.
 
+mod dedup;
 mod explain;
 mod state;
 
@@ -17,6 +18,7 @@ use crate::ruleset::RuleSet;
 use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
+use dedup::{Dedup, Seen};
 use state::{Counts, Group, RuleState, encode_key};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -40,6 +42,10 @@ pub struct Options {
     pub evidence_limit: usize,
     /// How many locations the report lists per rejection reason.
     pub location_limit: usize,
+    /// Whether a second copy of an event (same id, same content) is
+    /// rejected as `duplicate_event` rather than evaluated again. Costs
+    /// memory for each distinct event id.
+    pub duplicates: bool,
 }
 
 impl Default for Options {
@@ -52,6 +58,7 @@ impl Default for Options {
             inputs: Vec::new(),
             evidence_limit: 10,
             location_limit: 5,
+            duplicates: true,
         }
     }
 }
@@ -64,6 +71,7 @@ pub struct Evaluation<'r> {
     options: Options,
     states: Vec<RuleState>,
     counts: Counts,
+    dedup: Dedup,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -99,6 +107,7 @@ impl<'r> Evaluation<'r> {
             options,
             states,
             counts: Counts::default(),
+            dedup: Dedup::default(),
             span: None,
         }
     }
@@ -124,6 +133,9 @@ impl<'r> Evaluation<'r> {
 
     /// Evaluates one event.
     pub fn push(&mut self, event: &Event) {
+        if self.options.duplicates && self.is_copy(event) {
+            return;
+        }
         self.counts.read += 1;
         if let Some((start, end)) = self.period {
             if event.time < start || event.time >= end {
@@ -139,6 +151,23 @@ impl<'r> Evaluation<'r> {
             if rule.filter.as_ref().is_none_or(|f| f.matches(event)) {
                 state.matched += 1;
                 apply(rule, state, event, (self.zone, limit), &mut windows);
+            }
+        }
+    }
+
+    /// Whether `event` repeats one already read; a copy is counted as
+    /// rejected, a conflicting one as a conflict.
+    fn is_copy(&mut self, event: &Event) -> bool {
+        let limit = self.options.location_limit;
+        match self.dedup.see(event, limit) {
+            Seen::First => false,
+            Seen::Conflict => {
+                self.counts.conflicting_ids += 1;
+                false
+            }
+            Seen::Copy => {
+                self.reject(&dedup::copy_rejection(event));
+                true
             }
         }
     }
@@ -205,7 +234,7 @@ impl<'r> Evaluation<'r> {
             rules: self.rules.digests(),
             params: params_json(self.rules.params()),
             inputs: self.options.inputs,
-            input: self.counts.summary(),
+            input: self.counts.summary(self.dedup.examples()),
             rule_stats,
             findings,
         }

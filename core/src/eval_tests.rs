@@ -388,13 +388,58 @@ fn mixed_events() -> Vec<Event> {
         .collect()
 }
 
+/// [`mixed_events`] with every tenth event sent twice and every 25th
+/// also sent with the same id but a minute later.
+fn events_with_copies() -> Vec<Event> {
+    let mut events = mixed_events();
+    let copies: Vec<Event> = events.iter().step_by(10).cloned().collect();
+    let conflicts: Vec<Event> = events
+        .iter()
+        .step_by(25)
+        .map(|e| {
+            let mut other = e.clone();
+            other.time += chrono::Duration::minutes(1);
+            other
+        })
+        .collect();
+    events.extend(copies);
+    events.extend(conflicts);
+    events
+}
+
+#[test]
+fn copies_are_rejected_once_and_conflicts_evaluated() {
+    let report = rules(FAILED).evaluate(events_with_copies(), Options::default());
+
+    assert_eq!(report.input.read, 300 + 30 + 12);
+    assert_eq!(report.input.evaluated, 300 + 12);
+    assert_eq!(report.input.rejected, 30);
+    assert_eq!(report.input.reasons[0].code, "LV0315");
+    assert_eq!(report.input.conflicting_ids, 12);
+    let examples = ["e000", "e025", "e050", "e075", "e100"];
+    assert_eq!(report.input.conflicting_examples, examples);
+}
+
+#[test]
+fn copies_can_be_kept() {
+    let options = Options {
+        duplicates: false,
+        ..Options::default()
+    };
+    let report = rules(FAILED).evaluate(events_with_copies(), options);
+
+    assert_eq!(report.input.evaluated, 342);
+    assert_eq!(report.input.rejected, 0);
+    assert_eq!(report.input.conflicting_ids, 0);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
     #[test]
     fn shuffled_input_gives_the_same_report(seed in any::<u64>()) {
         let set = rules(&format!("{FAILED}\n{}", FAILED.replace("rule failed", "rule weekly")
             .replace("per day", "per week")));
-        let events = mixed_events();
+        let events = events_with_copies();
         let expected = set.evaluate(events.clone(), Options::default()).result_json();
         let mut shuffled = events;
         let mut state = seed | 1;

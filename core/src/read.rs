@@ -63,6 +63,17 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The event with id `id`, for records found by id rather than place.
+    pub fn event_id(id: &str) -> Location {
+        Location {
+            source: format!("id {id}"),
+            line: None,
+            record: None,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.record) {

@@ -96,6 +96,11 @@ pub struct InputSummary {
     pub reasons: Vec<Reason>,
     /// Ignored records by kind.
     pub ignored_kinds: Vec<Kind>,
+    /// Events evaluated although an event with the same id but other
+    /// content was read too.
+    pub conflicting_ids: u64,
+    /// The smallest of those ids.
+    pub conflicting_examples: Vec<String>,
 }
 
 /// Rejected records of one reason.

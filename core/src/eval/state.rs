@@ -169,6 +169,7 @@ pub(super) struct Counts {
     pub read: u64,
     pub evaluated: u64,
     pub outside_period: u64,
+    pub conflicting_ids: u64,
     rejected: u64,
     ignored: u64,
     reasons: BTreeMap<&'static str, ReasonState>,
@@ -213,7 +214,7 @@ impl Counts {
     }
 
     /// The counts as the report shows them.
-    pub fn summary(&self) -> InputSummary {
+    pub fn summary(&self, conflict_examples: Vec<String>) -> InputSummary {
         let reasons = self.reasons.iter().map(|(name, state)| Reason {
             reason: (*name).to_string(),
             code: state.code.to_string(),
@@ -233,6 +234,8 @@ impl Counts {
             ignored: self.ignored,
             reasons: reasons.collect(),
             ignored_kinds: kinds.collect(),
+            conflicting_ids: self.conflicting_ids,
+            conflicting_examples: conflict_examples,
         }
     }
 }
