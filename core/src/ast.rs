@@ -28,6 +28,10 @@ pub struct File {
     pub zones: Vec<Spanned<String>>,
     /// `param NAME = VALUE` declarations, in order.
     pub params: Vec<Param>,
+    /// `list NAME = {…}` declarations, in order.
+    pub lists: Vec<List>,
+    /// `condition NAME = EXPR` declarations, in order.
+    pub conditions: Vec<Condition>,
     /// The rules, in order.
     pub rules: Vec<Rule>,
 }
@@ -89,13 +93,42 @@ impl Clause {
     }
 }
 
-/// `group by KEYS [per CALENDAR]`.
+/// `list NAME = {…}`: a named set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The list's name.
+    pub name: Spanned<String>,
+    /// Its members, as written.
+    pub items: Vec<Spanned<Literal>>,
+    /// The whole set, braces included.
+    pub range: Range,
+}
+
+/// `condition NAME = EXPR`: a named condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The condition's name.
+    pub name: Spanned<String>,
+    /// The condition.
+    pub expr: Expr,
+}
+
+/// The window of a `group by`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowSpec {
+    /// `per day`, `per week` or `per month`: the unit as written.
+    Calendar(String),
+    /// `within 10 minutes`: the amount and the unit as written.
+    Sliding(f64, String),
+}
+
+/// `group by KEYS [per CALENDAR | within DURATION]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupBy {
     /// The key paths.
     pub keys: Vec<Spanned<Vec<String>>>,
     /// `day`, `week` or `month`, when given.
-    pub per: Option<Spanned<String>>,
+    pub per: Option<Spanned<WindowSpec>>,
 }
 
 /// An expression node.
@@ -122,6 +155,8 @@ pub enum ExprKind {
     Unary(UnaryOp, Box<Expr>),
     /// An infix operator.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `EXPR between HH:MM and HH:MM`: local minutes since midnight.
+    Between(Box<Expr>, Spanned<u16>, Spanned<u16>),
 }
 
 /// A constant.

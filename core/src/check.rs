@@ -10,10 +10,11 @@ mod types;
 pub use template::{Piece, Template};
 pub use types::{Type, aggregate_name};
 
-use crate::ast::{self, Clause, Expr, Literal, Range, Spanned};
+use crate::ast::{self, Clause, Expr, ExprKind, Literal, Range, Spanned};
 use crate::codes::{self, Code};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::event::Field;
+use crate::plan::parse_network;
 use crate::rule::{Category, Level};
 use crate::time::{Calendar, parse_zone};
 use chrono_tz::Tz;
@@ -47,14 +48,28 @@ pub struct RuleSpec {
 pub enum Grouping {
     /// No `group by`: every matching event is a finding.
     PerEvent,
-    /// `group by KEYS [per CALENDAR]`.
+    /// `group by KEYS [per CALENDAR | within DURATION]`.
     Groups {
         /// The key fields with the names written in the rule.
         keys: Vec<(String, Field)>,
-        /// The calendar window, or `None` for the whole period.
-        per: Option<Calendar>,
+        /// The window.
+        per: GroupWindow,
     },
 }
+
+/// The window a group counts events in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupWindow {
+    /// No window: the whole period.
+    Period,
+    /// `per day`, `per week` or `per month`, in the local calendar.
+    Calendar(Calendar),
+    /// `within N UNIT`: a sliding window of this many seconds.
+    Sliding(i64),
+}
+
+/// The longest sliding window, in seconds: 31 days.
+pub const MAX_SLIDING: i64 = 31 * 24 * 3600;
 
 /// A checked rule file.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,8 +97,11 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     let mut checker = Checker::new(text);
     let zone = checker.zone(&file.zones);
     let params = checker.params(&file.params);
+    checker.lists(&file.lists);
+    checker.conditions(&file.conditions);
     let rules = checker.rules(&file.rules);
     checker.unused_params(&file.params);
+    checker.unused_definitions(file);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| d.span().map(|s| s.start));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -103,8 +121,12 @@ pub(crate) struct Checker<'t> {
     diagnostics: Vec<Diagnostic>,
     /// Declared parameters and their types.
     pub(crate) params: BTreeMap<String, Type>,
-    /// Parameters some rule reads.
+    /// Parameters, lists and conditions something reads.
     pub(crate) used: BTreeSet<String>,
+    /// Declared lists: their type and their members as a set expression.
+    pub(crate) lists: BTreeMap<String, (Type, Expr)>,
+    /// Declared conditions, with earlier names already expanded.
+    pub(crate) conditions: BTreeMap<String, Expr>,
 }
 
 impl<'t> Checker<'t> {
@@ -114,6 +136,8 @@ impl<'t> Checker<'t> {
             diagnostics: Vec::new(),
             params: BTreeMap::new(),
             used: BTreeSet::new(),
+            lists: BTreeMap::new(),
+            conditions: BTreeMap::new(),
         }
     }
 }
@@ -183,6 +207,130 @@ impl Checker<'_> {
         declared
     }
 
+    /// Whether `name` is taken by a field, parameter, list or condition.
+    fn taken(&self, name: &str) -> bool {
+        Field::canonical(name).is_some()
+            || self.params.contains_key(name)
+            || self.lists.contains_key(name)
+            || self.conditions.contains_key(name)
+            || crate::function::Function::parse(name).is_some()
+    }
+
+    fn name_taken(&mut self, name: &Spanned<String>) -> bool {
+        if !self.taken(&name.value) {
+            return false;
+        }
+        let message = format!(
+            "`{}` is already a field, parameter, list or condition",
+            name.value
+        );
+        self.report(codes::DUPLICATE_NAME, name.range, message, "rename it");
+        true
+    }
+
+    fn lists(&mut self, lists: &[ast::List]) {
+        for list in lists {
+            if self.name_taken(&list.name) {
+                continue;
+            }
+            let set = Expr {
+                kind: ExprKind::Set(list.items.clone()),
+                range: list.range,
+            };
+            let kind = self.list_type(list, &set);
+            self.lists.insert(list.name.value.clone(), (kind, set));
+        }
+    }
+
+    /// A list of addresses and CIDR ranges matches addresses; any other
+    /// text list matches text; a list may not mix the two.
+    fn list_type(&mut self, list: &ast::List, set: &Expr) -> Type {
+        let kind = types::type_of(self, set, &types::Scope::Event);
+        if kind != Type::TextSet || list.items.is_empty() {
+            return kind;
+        }
+        let network = |l: &Literal| matches!(l, Literal::Text(t) if parse_network(t).is_some());
+        let networks = list.items.iter().filter(|i| network(&i.value)).count();
+        if networks == 0 {
+            return kind;
+        }
+        if let Some(odd) = list.items.iter().find(|i| !network(&i.value)) {
+            let message = format!(
+                "list `{}` holds addresses, but this member is not an address or CIDR range",
+                list.name.value
+            );
+            self.report(codes::BAD_LIST, odd.range, message, "");
+            return Type::Unknown;
+        }
+        Type::NetworkSet
+    }
+
+    fn conditions(&mut self, conditions: &[ast::Condition]) {
+        for condition in conditions {
+            if self.name_taken(&condition.name) {
+                continue;
+            }
+            let before = self.diagnostics.len();
+            self.condition(&condition.expr, &types::Scope::Event, "condition");
+            let expanded = if self.diagnostics.len() == before {
+                self.expand(&condition.expr)
+            } else {
+                Expr {
+                    kind: ExprKind::Literal(Literal::Bool(false)),
+                    range: condition.expr.range,
+                }
+            };
+            self.conditions
+                .insert(condition.name.value.clone(), expanded);
+        }
+    }
+
+    /// `expr` with every named condition and list replaced by its body.
+    pub(crate) fn expand(&self, expr: &Expr) -> Expr {
+        let kind = match &expr.kind {
+            ExprKind::Path(parts) => match parts.as_slice() {
+                [name] if self.conditions.contains_key(name) => {
+                    return self.conditions[name].clone();
+                }
+                [name] if self.lists.contains_key(name) => return self.lists[name].1.clone(),
+                _ => ExprKind::Path(parts.clone()),
+            },
+            ExprKind::Call(name, args) => {
+                ExprKind::Call(name.clone(), args.iter().map(|a| self.expand(a)).collect())
+            }
+            ExprKind::Unary(op, e) => ExprKind::Unary(*op, Box::new(self.expand(e))),
+            ExprKind::Binary(op, l, r) => {
+                ExprKind::Binary(*op, Box::new(self.expand(l)), Box::new(self.expand(r)))
+            }
+            ExprKind::Between(e, from, to) => {
+                ExprKind::Between(Box::new(self.expand(e)), from.clone(), to.clone())
+            }
+            other => other.clone(),
+        };
+        Expr {
+            kind,
+            range: expr.range,
+        }
+    }
+
+    fn unused_definitions(&mut self, file: &ast::File) {
+        let lists = file.lists.iter().map(|l| (&l.name, "list"));
+        let conditions = file.conditions.iter().map(|c| (&c.name, "condition"));
+        for (name, what) in lists.chain(conditions).collect::<Vec<_>>() {
+            let declared =
+                self.lists.contains_key(&name.value) || self.conditions.contains_key(&name.value);
+            if self.used.contains(&name.value) || !declared {
+                continue;
+            }
+            let message = format!("{what} `{}` is never used", name.value);
+            let span = Span::locate(self.text, name.range.start, name.range.end);
+            let warning = Diagnostic::warning(codes::UNUSED_DEFINITION.code, message)
+                .with_label(span, "declared here")
+                .with_help("use it in a rule, or remove it");
+            self.diagnostics.push(warning);
+        }
+    }
+
     fn unused_params(&mut self, params: &[ast::Param]) {
         for param in params {
             let name = &param.name.value;
@@ -235,6 +383,8 @@ impl Checker<'_> {
             .explain
             .as_ref()
             .and_then(|e| self.template(e, &grouping, &aggregates));
+        let filter = filter.map(|f| self.expand(&f));
+        let alert = alert.map(|a| self.expand(&a));
         Some(RuleSpec {
             name: rule.name.value.clone(),
             title: title?,
@@ -372,8 +522,29 @@ impl Checker<'_> {
             }
             keys.push((name, field));
         }
-        let per = group.per.as_ref().map(|p| calendar(&p.value));
+        let per = match &group.per {
+            None => GroupWindow::Period,
+            Some(window) => self.window(window).unwrap_or(GroupWindow::Period),
+        };
         Some(Grouping::Groups { keys, per })
+    }
+
+    fn window(&mut self, window: &Spanned<ast::WindowSpec>) -> Option<GroupWindow> {
+        let (amount, unit) = match &window.value {
+            ast::WindowSpec::Calendar(word) => {
+                return Some(GroupWindow::Calendar(calendar(word)));
+            }
+            ast::WindowSpec::Sliding(amount, unit) => (*amount, unit),
+        };
+        let seconds = amount * unit_seconds(unit);
+        let whole = seconds.fract() == 0.0 && seconds >= 1.0;
+        if !whole || seconds > MAX_SLIDING as f64 {
+            let message = format!("a sliding window of {amount} {unit} cannot be used");
+            let help = "give a whole number of seconds, up to 31 days".to_string();
+            self.report_with_help(codes::BAD_WINDOW, window.range, message, help);
+            return None;
+        }
+        Some(GroupWindow::Sliding(seconds as i64))
     }
 }
 
@@ -382,6 +553,15 @@ fn calendar(word: &str) -> Calendar {
         "day" => Calendar::Day,
         "week" => Calendar::Week,
         _ => Calendar::Month,
+    }
+}
+
+fn unit_seconds(unit: &str) -> f64 {
+    match unit.trim_end_matches('s') {
+        "second" => 1.0,
+        "minute" => 60.0,
+        "hour" => 3600.0,
+        _ => 86_400.0,
     }
 }
 

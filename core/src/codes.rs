@@ -54,6 +54,13 @@ registry! {
     UNUSED_PARAM = "LV0217", "unused_param", "a parameter is declared but no rule uses it";
     BAD_PARAM = "LV0218", "bad_param", "a parameter override names no parameter or has the wrong type";
     NO_RULES = "LV0219", "no_rules", "the rule files define no rules";
+    BAD_PATTERN = "LV0220", "bad_pattern", "a `matches` pattern is not a regular expression within bounds";
+    DUPLICATE_NAME =
+        "LV0221", "duplicate_name", "a list or condition takes a name already in use";
+    BAD_LIST = "LV0222", "bad_list", "a list mixes kinds of members or holds a bad address";
+    UNUSED_DEFINITION =
+        "LV0223", "unused_definition", "a list or condition is declared but never used";
+    BAD_WINDOW = "LV0224", "bad_window", "a sliding window is not a positive duration of at most 31 days";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";

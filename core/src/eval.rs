@@ -7,11 +7,12 @@
 
 mod dedup;
 mod explain;
+mod sliding;
 mod state;
 
 use crate::ast::Literal;
 use crate::event::{Event, FieldValue};
-use crate::plan::{Params, PlannedRule, Window};
+use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA};
 use crate::ruleset::RuleSet;
@@ -19,7 +20,7 @@ use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use dedup::{Dedup, Seen};
-use state::{Counts, Group, RuleState, encode_key};
+use state::{Counts, Group, Input, RuleState, encode_key};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -67,6 +68,7 @@ impl Default for Options {
 pub struct Evaluation<'r> {
     rules: &'r RuleSet,
     zone: Tz,
+    env: Env,
     period: Option<(DateTime<Utc>, DateTime<Utc>)>,
     options: Options,
     states: Vec<RuleState>,
@@ -103,6 +105,7 @@ impl<'r> Evaluation<'r> {
         Evaluation {
             rules,
             zone,
+            env: Env { zone },
             period,
             options,
             states,
@@ -147,10 +150,11 @@ impl<'r> Evaluation<'r> {
         self.widen_span(event.time);
         let mut windows = Windows::default();
         let limit = self.options.evidence_limit;
+        let env = self.env;
         for (rule, state) in self.rules.planned().iter().zip(&mut self.states) {
-            if rule.filter.as_ref().is_none_or(|f| f.matches(event)) {
+            if rule.filter.as_ref().is_none_or(|f| f.matches(event, &env)) {
                 state.matched += 1;
-                apply(rule, state, event, (self.zone, limit), &mut windows);
+                apply(rule, state, event, (&env, limit), &mut windows);
             }
         }
     }
@@ -187,11 +191,13 @@ impl<'r> Evaluation<'r> {
             .or_else(|| self.span.map(|s| day_bounds(self.zone, s)));
         let mut findings = Vec::new();
         let mut stats = Vec::new();
-        for (rule, state) in self.rules.planned().iter().zip(states) {
+        for (rule, mut state) in self.rules.planned().iter().zip(states) {
+            let live: u64 = state.groups.values().map(|g| g.len() as u64).sum();
+            let groups = live + state.sliding.len() as u64;
+            self.sweep(rule, &mut state);
             let before = findings.len();
             let missing_key = state.missing_key;
             let matched = state.matched;
-            let groups = state.groups.values().map(|g| g.len() as u64).sum();
             findings.extend(explain::findings(rule, state, self.zone, period));
             let count = (findings.len() - before) as u64;
             let name = rule.spec.name.clone();
@@ -210,6 +216,25 @@ impl<'r> Evaluation<'r> {
             "evaluation done"
         );
         self.build(period, stats, findings)
+    }
+
+    /// Turns a sliding rule's samples into the windows that fire.
+    fn sweep(&self, rule: &PlannedRule, state: &mut RuleState) {
+        let Window::Sliding(seconds) = rule.window else {
+            return;
+        };
+        let sweep = sliding::Sweep {
+            seconds,
+            aggregates: &rule.aggregates,
+            alert: rule.alert.as_ref(),
+            evidence_limit: self.options.evidence_limit,
+        };
+        for (key, samples) in std::mem::take(&mut state.sliding) {
+            for fired in sweep.fired(samples) {
+                let groups = state.groups.entry(fired.start).or_default();
+                groups.insert(key.clone(), fired.group);
+            }
+        }
     }
 
     fn build(
@@ -246,13 +271,14 @@ fn apply(
     rule: &PlannedRule,
     state: &mut RuleState,
     event: &Event,
-    (zone, limit): (Tz, usize),
+    (env, limit): (&Env, usize),
     windows: &mut Windows,
 ) {
+    let zone = env.zone;
     let window = match rule.window {
         Window::PerEvent => return state.singles.push(explain::single(rule, event, zone)),
         Window::Calendar(calendar) => windows.get(calendar, zone, event.time),
-        Window::Period => (0, 0),
+        Window::Period | Window::Sliding(_) => (0, 0),
     };
     let Some(values) = key_values(rule, event) else {
         state.missing_key += 1;
@@ -260,6 +286,9 @@ fn apply(
     };
     encode_key(values.into_iter(), &mut state.key_buffer);
     let key = state.key_buffer.as_str();
+    if let Window::Sliding(_) = rule.window {
+        return sample(rule, state, event, env);
+    }
     let groups = state.groups.entry(window.0).or_default();
     if !groups.contains_key(key) {
         groups.insert(key.into(), Group::default());
@@ -268,7 +297,22 @@ fn apply(
         return;
     };
     group.add(window.1, event.id.as_deref(), limit);
-    group.add_event(event, &rule.aggregates);
+    group.add_event(event, &rule.aggregates, env);
+}
+
+/// Keeps a sliding rule's matching event for the sweep at the end.
+fn sample(rule: &PlannedRule, state: &mut RuleState, event: &Event, env: &Env) {
+    let inputs = rule
+        .aggregates
+        .iter()
+        .map(|a| Input::of(&a.kind, event, env))
+        .collect();
+    let sample = sliding::Sample::new(event.time, event.id.as_deref(), inputs);
+    let key = state.key_buffer.as_str();
+    match state.sliding.get_mut(key) {
+        Some(samples) => samples.push(sample),
+        None => drop(state.sliding.insert(key.into(), vec![sample])),
+    }
 }
 
 /// The parameters in force as JSON values; whole numbers without fraction.

@@ -44,6 +44,7 @@ pub mod codes;
 pub mod diagnostic;
 pub mod eval;
 pub mod event;
+pub mod function;
 pub mod generate;
 pub mod parse;
 pub mod plan;

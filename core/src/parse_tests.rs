@@ -1,5 +1,5 @@
 use super::*;
-use crate::ast::{BinaryOp, Clause, ExprKind, Literal, UnaryOp};
+use crate::ast::{BinaryOp, Clause, ExprKind, Literal, UnaryOp, WindowSpec};
 
 const SAMPLE: &str = r#"
 zone "Europe/Stockholm"  # the care provider's zone
@@ -58,6 +58,9 @@ fn shape(kind: &ExprKind) -> String {
         ExprKind::Binary(op, l, r) => {
             format!("({} {} {})", shape(&l.kind), op.symbol(), shape(&r.kind))
         }
+        ExprKind::Between(e, from, to) => {
+            format!("({} between {} {})", shape(&e.kind), from.value, to.value)
+        }
     }
 }
 
@@ -76,7 +79,8 @@ fn parses_a_whole_rule() {
         return assert_eq!(keywords, ["group by expected"]);
     };
     assert_eq!(group.keys[0].value, ["user"]);
-    assert_eq!(group.per.as_ref().map(|p| p.value.as_str()), Some("day"));
+    let day = WindowSpec::Calendar("day".into());
+    assert_eq!(group.per.as_ref().map(|p| &p.value), Some(&day));
 }
 
 #[test]

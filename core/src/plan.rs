@@ -6,14 +6,14 @@
 
 mod node;
 
-pub use node::{GroupNode, Node};
+pub use node::{Env, GroupNode, Node};
 
 use crate::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
-use crate::check::{Grouping, RuleSpec, aggregate_name};
+use crate::check::{GroupWindow, Grouping, RuleSpec, aggregate_name};
 use crate::event::Field;
+use crate::function::{Function, compile_pattern};
 use crate::read::canonical::parse_ip;
 use crate::time::Calendar;
-use std::collections::HashSet;
 
 /// How a planned rule windows its groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,16 @@ pub enum Window {
     Calendar(Calendar),
     /// One window: the whole period.
     Period,
+    /// A sliding window of this many seconds, starting at an event.
+    Sliding(i64),
+}
+
+fn window(per: GroupWindow) -> Window {
+    match per {
+        GroupWindow::Period => Window::Period,
+        GroupWindow::Calendar(calendar) => Window::Calendar(calendar),
+        GroupWindow::Sliding(seconds) => Window::Sliding(seconds),
+    }
 }
 
 /// An aggregate computed per group.
@@ -78,8 +88,7 @@ pub fn plan_rule(spec: &RuleSpec, params: &Params) -> PlannedRule {
     let planner = Planner { params };
     let (keys, window) = match &spec.grouping {
         Grouping::PerEvent => (Vec::new(), Window::PerEvent),
-        Grouping::Groups { keys, per: Some(c) } => (keys.clone(), Window::Calendar(*c)),
-        Grouping::Groups { keys, per: None } => (keys.clone(), Window::Period),
+        Grouping::Groups { keys, per } => (keys.clone(), window(*per)),
     };
     let mut aggregates = Vec::new();
     let alert = spec
@@ -115,11 +124,32 @@ impl Planner<'_> {
                 Some(value) => Node::Const(constant(value)),
                 None => Node::Field(field(parts)),
             },
-            ExprKind::Set(_) | ExprKind::Call(..) => Node::Const(node::Const::Null),
+            ExprKind::Set(_) => Node::Const(node::Const::Null),
+            ExprKind::Call(name, args) => self.call(&name.value, args),
+            ExprKind::Between(e, from, to) => Node::Between(lower(e), from.value, to.value),
             ExprKind::Unary(UnaryOp::Not, e) => Node::Not(lower(e)),
             ExprKind::Unary(UnaryOp::Neg, e) => Node::Neg(lower(e)),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs),
         }
+    }
+
+    /// A function call; `matches` gets its pattern compiled.
+    fn call(&self, name: &str, args: &[Expr]) -> Node {
+        let Some(function) = Function::parse(name) else {
+            return Node::Const(node::Const::Null);
+        };
+        let mut nodes: Vec<Node> = args.iter().map(|a| self.event_node(a)).collect();
+        if function == Function::Matches {
+            let pattern = match args.get(1).map(|a| &a.kind) {
+                Some(ExprKind::Literal(Literal::Text(text))) => compile_pattern(text).ok(),
+                _ => None,
+            };
+            let (Some(pattern), Some(text)) = (pattern, nodes.drain(..).next()) else {
+                return Node::Const(node::Const::Bool(false));
+            };
+            return Node::Matches(Box::new(text), Box::new(node::Pattern(pattern)));
+        }
+        Node::Call(function, nodes)
     }
 
     /// `alert` as text with each parameter replaced by its value.
@@ -208,7 +238,9 @@ impl Planner<'_> {
                 let left = Box::new(self.group_node(lhs, aggregates));
                 GroupNode::Binary(*op, left, Box::new(self.group_node(rhs, aggregates)))
             }
-            ExprKind::Literal(_) | ExprKind::Set(_) => GroupNode::Number(0.0),
+            ExprKind::Literal(_) | ExprKind::Set(_) | ExprKind::Between(..) => {
+                GroupNode::Number(0.0)
+            }
         }
     }
 
@@ -247,20 +279,28 @@ fn constant(literal: &Literal) -> node::Const {
 }
 
 fn set(expr: &Expr) -> Box<node::Set> {
-    let mut set = node::Set {
-        texts: HashSet::new(),
-        numbers: Vec::new(),
-    };
+    let mut set = node::Set::default();
     if let ExprKind::Set(items) = &expr.kind {
         for item in items {
             match &item.value {
-                Literal::Text(s) => drop(set.texts.insert(s.clone())),
+                Literal::Text(s) => {
+                    set.networks.extend(parse_network(s));
+                    set.texts.insert(s.clone());
+                }
                 Literal::Number(n) => set.numbers.push(*n),
                 Literal::Bool(_) | Literal::Null => {}
             }
         }
     }
     Box::new(set)
+}
+
+/// An address or CIDR range written as text; an address is a range of one.
+pub fn parse_network(text: &str) -> Option<ipnet::IpNet> {
+    if let Ok(net) = text.trim().parse::<ipnet::IpNet>() {
+        return Some(net.trunc());
+    }
+    parse_ip(text).map(ipnet::IpNet::from)
 }
 
 /// The slot of an aggregate, reusing one already planned with the same name.

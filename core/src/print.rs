@@ -43,6 +43,7 @@ fn outer(e: &Expr) -> u8 {
         ExprKind::Binary(op, ..) => strength(*op),
         ExprKind::Unary(UnaryOp::Not, _) => NOT,
         ExprKind::Unary(UnaryOp::Neg, _) => NEG,
+        ExprKind::Between(..) => 4,
         _ => u8::MAX,
     }
 }
@@ -60,6 +61,14 @@ fn write(out: &mut String, e: &Expr, needed: u8) {
         ExprKind::Set(items) => set(out, items.iter().map(|i| &i.value)),
         ExprKind::Unary(op, operand) => unary(out, *op, operand),
         ExprKind::Binary(op, lhs, rhs) => binary(out, *op, lhs, rhs),
+        ExprKind::Between(operand, from, to) => {
+            write(out, operand, 5);
+            out.push_str(&format!(
+                " between {} and {}",
+                clock(from.value),
+                clock(to.value)
+            ));
+        }
     }
     if parens {
         out.push(')');
@@ -108,6 +117,11 @@ fn binary(out: &mut String, op: BinaryOp, lhs: &Expr, rhs: &Expr) {
     out.push_str(op.symbol());
     out.push(' ');
     write(out, rhs, own + 1);
+}
+
+/// Minutes since midnight as `HH:MM`.
+pub fn clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// A literal as written in rule files.

@@ -4,6 +4,7 @@ use super::{Checker, suggest};
 use crate::ast::{BinaryOp, Expr, ExprKind, Literal, Spanned, UnaryOp};
 use crate::codes;
 use crate::event::{Field, FieldType, Outcome};
+use crate::function::Function;
 
 /// The type of an expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum Type {
     TextSet,
     /// A set of numbers.
     NumberSet,
+    /// A set of addresses and CIDR ranges.
+    NetworkSet,
     /// Undeclared: extension attributes may hold anything.
     Any,
     /// Not known because of an earlier error.
@@ -42,8 +45,23 @@ impl Type {
             Type::Null => "null",
             Type::TextSet => "a set of text",
             Type::NumberSet => "a set of numbers",
+            Type::NetworkSet => "a set of addresses",
             Type::Any => "an attribute",
             Type::Unknown => "an unknown value",
+        }
+    }
+
+    /// The type in one word, for signatures.
+    pub fn short(self) -> &'static str {
+        match self {
+            Type::Bool => "condition",
+            Type::Text => "text",
+            Type::Number => "number",
+            Type::Time => "time",
+            Type::Ip => "ip",
+            Type::Null => "null",
+            Type::TextSet | Type::NumberSet | Type::NetworkSet => "set",
+            Type::Any | Type::Unknown => "value",
         }
     }
 
@@ -152,7 +170,19 @@ pub(crate) fn type_of(checker: &mut Checker<'_>, expr: &Expr, scope: &Scope) -> 
         ExprKind::Set(items) => set_type(checker, items),
         ExprKind::Unary(op, operand) => unary_type(checker, *op, operand, scope),
         ExprKind::Binary(op, lhs, rhs) => binary_type(checker, *op, lhs, rhs, scope),
+        ExprKind::Between(operand, _, _) => between_type(checker, operand, scope),
     }
+}
+
+/// `EXPR between HH:MM and HH:MM` needs a time.
+fn between_type(checker: &mut Checker<'_>, operand: &Expr, scope: &Scope) -> Type {
+    let found = type_of(checker, operand, scope);
+    if found != Type::Time && !found.loose() {
+        let message = format!("`between` needs a time, found {}", found.describe());
+        let help = "write `time between 19:00 and 07:00`".to_string();
+        checker.report_with_help(codes::TYPE_MISMATCH, operand.range, message, help);
+    }
+    Type::Bool
 }
 
 fn literal_type(literal: &Literal) -> Type {
@@ -174,6 +204,9 @@ fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &S
             checker.used.insert(name.clone());
             return kind;
         }
+        if let Some(kind) = definition_type(checker, name, scope) {
+            return kind;
+        }
     }
     if *scope == Scope::Groups {
         let message = format!(
@@ -187,6 +220,22 @@ fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &S
     resolve_field(checker, &path).map_or(Type::Unknown, |f| Type::from_field(&f))
 }
 
+/// The type of a named list or condition, marking it used.
+fn definition_type(checker: &mut Checker<'_>, name: &str, scope: &Scope) -> Option<Type> {
+    let kind = if let Some((kind, _)) = checker.lists.get(name) {
+        *kind
+    } else if checker.conditions.contains_key(name) {
+        Type::Bool
+    } else {
+        return None;
+    };
+    checker.used.insert(name.to_string());
+    if *scope == Scope::Groups && kind == Type::Bool {
+        return None;
+    }
+    Some(kind)
+}
+
 fn call_type(
     checker: &mut Checker<'_>,
     name: &Spanned<String>,
@@ -194,6 +243,9 @@ fn call_type(
     scope: &Scope,
 ) -> Type {
     let is_aggregate = AGGREGATES.contains(&name.value.as_str());
+    if let Some(function) = Function::parse(&name.value) {
+        return function_type(checker, function, name, args, scope);
+    }
     if *scope == Scope::Event && is_aggregate {
         let message = format!(
             "`{}()` counts groups and belongs in `alert when`",
@@ -204,11 +256,80 @@ fn call_type(
         return Type::Unknown;
     }
     if !is_aggregate {
-        checker.unknown(codes::UNKNOWN_FUNCTION, "function", name, &AGGREGATES);
+        let mut names: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
+        if *scope == Scope::Groups {
+            names = AGGREGATES.to_vec();
+        }
+        checker.unknown(codes::UNKNOWN_FUNCTION, "function", name, &names);
         return Type::Unknown;
     }
     aggregate_args(checker, name, args);
     Type::Number
+}
+
+/// Checks a call of an event function: its scope, arity and argument types.
+fn function_type(
+    checker: &mut Checker<'_>,
+    function: Function,
+    name: &Spanned<String>,
+    args: &[Expr],
+    scope: &Scope,
+) -> Type {
+    if *scope == Scope::Groups {
+        let message = format!(
+            "`{}()` reads one event, but `alert` reads groups",
+            name.value
+        );
+        let help = "test it in `where`, or count it: `count(…)`".to_string();
+        checker.report_with_help(codes::TYPE_MISMATCH, name.range, message, help);
+        return Type::Unknown;
+    }
+    let params = function.params();
+    if args.len() != params.len() {
+        let message = format!(
+            "`{}()` takes {} argument{}, found {}",
+            name.value,
+            params.len(),
+            if params.len() == 1 { "" } else { "s" },
+            args.len()
+        );
+        let help = format!("call it as `{}`", function.signature());
+        checker.report_with_help(codes::TYPE_MISMATCH, name.range, message, help);
+    }
+    for (arg, wanted) in args.iter().zip(params) {
+        let found = type_of(checker, arg, scope);
+        let sets = [Type::TextSet, Type::NumberSet, Type::NetworkSet];
+        let fits =
+            *wanted == Type::Any && !sets.contains(&found) || found == *wanted || found.loose();
+        if !fits {
+            let message = format!(
+                "`{}()` needs {} here, found {}",
+                name.value,
+                wanted.describe(),
+                found.describe()
+            );
+            let help = format!("call it as `{}`", function.signature());
+            checker.report_with_help(codes::TYPE_MISMATCH, arg.range, message, help);
+        }
+    }
+    if function == Function::Matches {
+        pattern(checker, args.get(1));
+    }
+    function.result()
+}
+
+/// The pattern of `matches` must be a text literal that compiles.
+fn pattern(checker: &mut Checker<'_>, arg: Option<&Expr>) {
+    let Some(arg) = arg else { return };
+    let ExprKind::Literal(Literal::Text(text)) = &arg.kind else {
+        let message = "the pattern of `matches()` must be written as text".to_string();
+        checker.report(codes::BAD_PATTERN, arg.range, message, "not a text literal");
+        return;
+    };
+    if let Err(why) = crate::function::compile_pattern(text) {
+        let message = format!("the pattern cannot be used: {why}");
+        checker.report(codes::BAD_PATTERN, arg.range, message, "");
+    }
 }
 
 /// Checks an aggregate's arguments: `count()` or `count(CONDITION)`;
@@ -240,7 +361,10 @@ fn aggregate_arg(
     let found = type_of(checker, arg, &Scope::Event);
     let fits = match wanted {
         Some(kind) => found == kind || found.loose(),
-        None => !matches!(found, Type::TextSet | Type::NumberSet | Type::Null),
+        None => !matches!(
+            found,
+            Type::TextSet | Type::NumberSet | Type::NetworkSet | Type::Null
+        ),
     };
     if !fits {
         let message = format!("`{name}()` needs {word}, found {}", found.describe());
@@ -332,7 +456,7 @@ fn equality(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type)
     if l == Type::Text && r == Type::Text {
         outcome_literal(checker, lhs, rhs);
     }
-    l == r && !matches!(l, Type::TextSet | Type::NumberSet)
+    l == r && !matches!(l, Type::TextSet | Type::NumberSet | Type::NetworkSet)
 }
 
 fn ordered(l: Type, r: Type) -> bool {
@@ -343,19 +467,43 @@ fn ordered(l: Type, r: Type) -> bool {
 }
 
 fn membership(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type) -> bool {
-    if !matches!(rhs.kind, ExprKind::Set(_)) {
-        let message = "`in` needs a set such as `{\"read\", \"print\"}`".to_string();
+    let is_set = matches!(r, Type::TextSet | Type::NumberSet | Type::NetworkSet);
+    if !is_set && !r.loose() {
+        let message = "`in` needs a set such as `{\"read\", \"print\"}` or a list".to_string();
         checker.report(codes::TYPE_MISMATCH, rhs.range, message, "not a set");
         return true;
     }
     if l == Type::Text {
         outcome_set(checker, lhs, rhs);
     }
+    if l == Type::Ip && r == Type::TextSet {
+        return network_set(checker, rhs);
+    }
     match r {
         Type::TextSet => matches!(l, Type::Text | Type::Any | Type::Unknown),
         Type::NumberSet => matches!(l, Type::Number | Type::Any | Type::Unknown),
+        Type::NetworkSet => matches!(l, Type::Ip | Type::Any | Type::Unknown),
         _ => true,
     }
+}
+
+/// An address tested against a written set: every member must be an
+/// address or a CIDR range.
+fn network_set(checker: &mut Checker<'_>, rhs: &Expr) -> bool {
+    let ExprKind::Set(items) = &rhs.kind else {
+        return false;
+    };
+    for item in items {
+        let ok = matches!(&item.value, Literal::Text(t) if crate::plan::parse_network(t).is_some());
+        if !ok {
+            let message = format!(
+                "`{}` is not an address or CIDR range",
+                crate::print::literal(&item.value)
+            );
+            checker.report(codes::BAD_LIST, item.range, message, "");
+        }
+    }
+    true
 }
 
 fn arithmetic(

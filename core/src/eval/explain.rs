@@ -138,6 +138,10 @@ fn window_label(window: Window, zone: Tz, start: DateTime<Utc>, end: DateTime<Ut
     let first = local_date(zone, start);
     match window {
         Window::Calendar(calendar) => calendar.label(first),
+        Window::Sliding(_) => {
+            let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S");
+            format!("{} to {}", local(start), local(end))
+        }
         _ => {
             let last = local_date(zone, end)
                 .checked_sub_days(Days::new(1))

@@ -1,7 +1,7 @@
 //! What an evaluation keeps between events.
 
 use crate::event::Event;
-use crate::plan::{Aggregate, AggregateKind};
+use crate::plan::{Aggregate, AggregateKind, Env};
 use crate::read::{Location, Rejection};
 use crate::report::{Finding, InputSummary, Kind, Reason};
 use std::borrow::Cow;
@@ -66,6 +66,32 @@ pub(super) enum Accumulator {
     Max(Option<f64>),
 }
 
+/// What one event gives one aggregate.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Input {
+    /// `count`: whether the event counts.
+    Flag(bool),
+    /// `distinct`: the value as text, if any.
+    Text(Option<Box<str>>),
+    /// `sum`, `min`, `max`: the value, if any.
+    Number(Option<f64>),
+}
+
+impl Input {
+    /// What `event` gives the aggregate `kind`.
+    pub fn of(kind: &AggregateKind, event: &Event, env: &Env) -> Input {
+        match kind {
+            AggregateKind::Count(condition) => {
+                Input::Flag(condition.as_ref().is_none_or(|c| c.matches(event, env)))
+            }
+            AggregateKind::Distinct(value) => Input::Text(value.text(event, env).map(Into::into)),
+            AggregateKind::Sum(value) | AggregateKind::Min(value) | AggregateKind::Max(value) => {
+                Input::Number(value.number(event, env))
+            }
+        }
+    }
+}
+
 /// Millionths in one unit: sums are exact to six decimals.
 const SUM_SCALE: f64 = 1e6;
 
@@ -80,28 +106,20 @@ impl Accumulator {
         }
     }
 
-    fn add(&mut self, kind: &AggregateKind, event: &Event) {
-        match (self, kind) {
-            (Accumulator::Count(n), AggregateKind::Count(condition)) => {
-                *n += u64::from(condition.as_ref().is_none_or(|c| c.matches(event)));
+    fn add(&mut self, input: &Input) {
+        match (self, input) {
+            (Accumulator::Count(n), Input::Flag(yes)) => *n += u64::from(*yes),
+            (Accumulator::Distinct(seen), Input::Text(Some(text)))
+                if !seen.contains(text.as_ref()) =>
+            {
+                seen.insert(text.clone());
             }
-            (Accumulator::Distinct(seen), AggregateKind::Distinct(value)) => {
-                if let Some(text) = value.text(event) {
-                    seen.insert(text.into());
-                }
-            }
-            (Accumulator::Sum(total), AggregateKind::Sum(value)) => {
-                let micros = value
-                    .number(event)
-                    .map_or(0, |n| (n * SUM_SCALE).round() as i128);
+            (Accumulator::Sum(total), Input::Number(value)) => {
+                let micros = value.map_or(0, |n| (n * SUM_SCALE).round() as i128);
                 *total = total.saturating_add(micros);
             }
-            (Accumulator::Min(low), AggregateKind::Min(value)) => {
-                fold(low, value.number(event), f64::min);
-            }
-            (Accumulator::Max(high), AggregateKind::Max(value)) => {
-                fold(high, value.number(event), f64::max);
-            }
+            (Accumulator::Min(low), Input::Number(value)) => fold(low, *value, f64::min),
+            (Accumulator::Max(high), Input::Number(value)) => fold(high, *value, f64::max),
             _ => {}
         }
     }
@@ -125,15 +143,27 @@ fn fold(current: &mut Option<f64>, value: Option<f64>, pick: fn(f64, f64) -> f64
 
 impl Group {
     /// Adds one matching event to the group's aggregates.
-    pub fn add_event(&mut self, event: &Event, aggregates: &[Aggregate]) {
+    pub fn add_event(&mut self, event: &Event, aggregates: &[Aggregate], env: &Env) {
+        self.start(aggregates);
+        for (accumulator, aggregate) in self.accumulators.iter_mut().zip(aggregates) {
+            accumulator.add(&Input::of(&aggregate.kind, event, env));
+        }
+    }
+
+    /// Adds what one event gave each aggregate.
+    pub fn add_inputs(&mut self, inputs: &[Input], aggregates: &[Aggregate]) {
+        self.start(aggregates);
+        for (accumulator, input) in self.accumulators.iter_mut().zip(inputs) {
+            accumulator.add(input);
+        }
+    }
+
+    fn start(&mut self, aggregates: &[Aggregate]) {
         if self.accumulators.is_empty() {
             self.accumulators = aggregates
                 .iter()
                 .map(|a| Accumulator::new(&a.kind))
                 .collect();
-        }
-        for (accumulator, aggregate) in self.accumulators.iter_mut().zip(aggregates) {
-            accumulator.add(&aggregate.kind, event);
         }
     }
 
@@ -159,6 +189,8 @@ pub(super) struct RuleState {
     /// Reused for encoding each event's key.
     pub key_buffer: String,
     pub singles: Vec<Finding>,
+    /// Matching events of a sliding-window rule, by encoded key.
+    pub sliding: HashMap<Box<str>, Vec<super::sliding::Sample>>,
     pub matched: u64,
     pub missing_key: u64,
 }

@@ -2,8 +2,8 @@
 
 use super::{MAX_OPERATORS, Rule};
 use crate::ast::{
-    BinaryOp, Clause, Expr, ExprKind, File, GroupBy, Literal, Param, Range, Rule as RuleDecl,
-    Spanned, UnaryOp,
+    BinaryOp, Clause, Condition, Expr, ExprKind, File, GroupBy, List, Literal, Param, Range,
+    Rule as RuleDecl, Spanned, UnaryOp, WindowSpec,
 };
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Span};
@@ -18,10 +18,13 @@ use std::sync::LazyLock;
 enum Node {
     Zone,
     Param,
+    List,
+    Condition,
     RuleDecl,
     Clause,
     Expr,
     Prefix(UnaryOp),
+    Between,
     Infix(BinaryOp),
     Call,
     Set,
@@ -36,6 +39,8 @@ fn node(rule: Rule) -> Node {
     match rule {
         Rule::zone_decl => Node::Zone,
         Rule::param_decl => Node::Param,
+        Rule::list_decl => Node::List,
+        Rule::condition_decl => Node::Condition,
         Rule::rule_decl => Node::RuleDecl,
         Rule::title
         | Rule::description
@@ -46,6 +51,7 @@ fn node(rule: Rule) -> Node {
         | Rule::alert_clause
         | Rule::explain_clause => Node::Clause,
         Rule::expr => Node::Expr,
+        Rule::between => Node::Between,
         Rule::op_not => Node::Prefix(UnaryOp::Not),
         Rule::op_neg => Node::Prefix(UnaryOp::Neg),
         Rule::op_or => Node::Infix(B::Or),
@@ -80,6 +86,14 @@ fn node(rule: Rule) -> Node {
         | Rule::calendar
         | Rule::prefix
         | Rule::infix
+        | Rule::operand
+        | Rule::postfix
+        | Rule::clock
+        | Rule::duration_unit
+        | Rule::kw_list
+        | Rule::kw_condition
+        | Rule::kw_between
+        | Rule::kw_within
         | Rule::primary
         | Rule::literal
         | Rule::ident_char
@@ -124,6 +138,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_ge, Assoc::Left)
             | Op::infix(Rule::op_in, Assoc::Left)
             | Op::infix(Rule::op_not_in, Assoc::Left))
+        .op(Op::postfix(Rule::between))
         .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
         .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
         .op(Op::prefix(Rule::op_neg))
@@ -149,6 +164,8 @@ pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<D
         match node(pair.as_rule()) {
             Node::Zone => file.zones.push(builder.zone(pair)),
             Node::Param => file.params.push(builder.param(pair)),
+            Node::List => file.lists.push(builder.list(pair)),
+            Node::Condition => file.conditions.push(builder.condition(pair)),
             Node::RuleDecl => file.rules.push(builder.rule(pair)),
             _ => {}
         }
@@ -176,7 +193,10 @@ fn meaningful<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> 
 }
 
 fn is_container(rule: Rule) -> bool {
-    matches!(rule, Rule::key_list | Rule::window | Rule::calendar)
+    matches!(
+        rule,
+        Rule::key_list | Rule::window | Rule::calendar | Rule::clock | Rule::duration_unit
+    )
 }
 
 impl Builder<'_> {
@@ -233,6 +253,31 @@ impl Builder<'_> {
             _ => self.literal(pair),
         };
         Spanned { value, range: at }
+    }
+
+    fn list(&self, pair: Pair<'_, Rule>) -> List {
+        let mut children = meaningful(pair);
+        let name = children.next().map(|p| self.name(p)).unwrap_or_default();
+        let set = children.next();
+        let range = set.as_ref().map(range).unwrap_or(name.range);
+        let items = set
+            .map(|s| meaningful(s).map(|p| self.literal_at(p)).collect())
+            .unwrap_or_default();
+        List { name, items, range }
+    }
+
+    fn condition(&self, pair: Pair<'_, Rule>) -> Condition {
+        let at = range(&pair);
+        let mut children = meaningful(pair);
+        let name = children.next().map(|p| self.name(p)).unwrap_or_default();
+        let expr = children.next().map_or_else(
+            || Expr {
+                kind: ExprKind::Literal(Literal::Null),
+                range: at,
+            },
+            |p| self.expr(p),
+        );
+        Condition { name, expr }
     }
 
     fn name(&self, pair: Pair<'_, Rule>) -> Spanned<String> {
@@ -293,13 +338,21 @@ impl Builder<'_> {
         group
     }
 
-    fn window(&self, pair: Pair<'_, Rule>) -> Option<Spanned<String>> {
-        let calendar = self.child(&pair)?;
-        let at = range(&calendar);
-        Some(Spanned {
-            value: calendar.as_str().to_string(),
-            range: at,
-        })
+    fn window(&self, pair: Pair<'_, Rule>) -> Option<Spanned<WindowSpec>> {
+        let at = range(&pair);
+        let mut parts = meaningful(pair);
+        let first = parts.next()?;
+        let value = match first.as_rule() {
+            Rule::calendar => WindowSpec::Calendar(first.as_str().to_string()),
+            _ => {
+                let Literal::Number(amount) = self.number(first) else {
+                    return None;
+                };
+                let unit = parts.next().map(|u| u.as_str().to_string());
+                WindowSpec::Sliding(amount, unit.unwrap_or_default())
+            }
+        };
+        Some(Spanned { value, range: at })
     }
 
     fn path(&self, pair: Pair<'_, Rule>) -> Spanned<Vec<String>> {
@@ -345,6 +398,7 @@ impl Builder<'_> {
         PRATT
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, rhs| self.unary(op, rhs))
+            .map_postfix(|lhs, op| self.between(lhs, op))
             .map_infix(|lhs, op, rhs| binary(op, lhs, rhs))
             .parse(pairs)
     }
@@ -403,6 +457,40 @@ impl Builder<'_> {
                 Literal::Number(0.0)
             }
         }
+    }
+
+    /// `EXPR between HH:MM and HH:MM`.
+    fn between(&self, lhs: Expr, op: Pair<'_, Rule>) -> Expr {
+        let at = Range {
+            start: lhs.range.start,
+            end: op.as_span().end(),
+        };
+        let mut clocks = op.into_inner().filter(|p| p.as_rule() == Rule::clock);
+        let mut next = || {
+            clocks
+                .next()
+                .map_or_else(Spanned::default, |c| self.clock(c))
+        };
+        let (from, to) = (next(), next());
+        Expr {
+            kind: ExprKind::Between(Box::new(lhs), from, to),
+            range: at,
+        }
+    }
+
+    /// `HH:MM` as minutes since midnight; 24:00 is the end of the day.
+    fn clock(&self, pair: Pair<'_, Rule>) -> Spanned<u16> {
+        let at = range(&pair);
+        let minutes = pair.as_str().split_once(':').and_then(|(h, m)| {
+            let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
+            let valid = (h < 24 && m < 60) || (h == 24 && m == 0);
+            valid.then_some(h * 60 + m)
+        });
+        let value = minutes.unwrap_or_else(|| {
+            self.fault(at, "a time of day runs from 00:00 to 24:00");
+            0
+        });
+        Spanned { value, range: at }
     }
 
     fn unary(&self, op: Pair<'_, Rule>, rhs: Expr) -> Expr {

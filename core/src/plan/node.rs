@@ -6,6 +6,11 @@
 
 use crate::ast::BinaryOp;
 use crate::event::{Event, Field, FieldValue};
+use crate::function::Function;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use ipnet::IpNet;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
@@ -24,13 +29,32 @@ pub enum Const {
     Ip(IpAddr),
 }
 
-/// The members of a set literal.
-#[derive(Debug, Clone, PartialEq)]
+/// The members of a set literal or named list.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Set {
     /// Text members.
     pub texts: HashSet<String>,
     /// Number members.
     pub numbers: Vec<f64>,
+    /// Text members that are addresses or CIDR ranges, for addresses.
+    pub networks: Vec<IpNet>,
+}
+
+/// A compiled `matches` pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern(pub regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+/// What evaluation needs besides the event: the zone of local times.
+#[derive(Debug, Clone, Copy)]
+pub struct Env {
+    /// The zone of `hour()`, `between` and the other local-time tests.
+    pub zone: Tz,
 }
 
 /// An expression over one event.
@@ -54,28 +78,34 @@ pub enum Node {
     In(Box<Node>, Box<Set>, bool),
     /// A comparison or arithmetic.
     Binary(BinaryOp, Box<Node>, Box<Node>),
+    /// A function call.
+    Call(Function, Vec<Node>),
+    /// `matches(text, "pattern")` with the pattern compiled.
+    Matches(Box<Node>, Box<Pattern>),
+    /// `between`: local minutes since midnight, start included, end not.
+    Between(Box<Node>, u16, u16),
 }
 
 /// A value during evaluation.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Val<'a> {
     Missing,
     Bool(bool),
     Number(f64),
-    Text(&'a str),
+    Text(Cow<'a, str>),
     Ip(IpAddr),
-    Time(i64),
+    Time(DateTime<Utc>),
 }
 
 impl Node {
     /// Whether `event` satisfies the expression.
-    pub fn matches(&self, event: &Event) -> bool {
-        self.value(event) == Val::Bool(true)
+    pub fn matches(&self, event: &Event, env: &Env) -> bool {
+        self.value(event, env) == Val::Bool(true)
     }
 
     /// The expression's value as a number, when it is one.
-    pub fn number(&self, event: &Event) -> Option<f64> {
-        match self.value(event) {
+    pub fn number(&self, event: &Event, env: &Env) -> Option<f64> {
+        match self.value(event, env) {
             Val::Number(n) => Some(n),
             _ => None,
         }
@@ -83,29 +113,114 @@ impl Node {
 
     /// The expression's value as text, for counting distinct values; a
     /// missing value is `None`.
-    pub fn text(&self, event: &Event) -> Option<String> {
-        match self.value(event) {
+    pub fn text(&self, event: &Event, env: &Env) -> Option<String> {
+        match self.value(event, env) {
             Val::Missing => None,
             Val::Bool(b) => Some(b.to_string()),
             Val::Number(n) => Some(crate::print::number(n)),
-            Val::Text(s) => Some(s.to_string()),
+            Val::Text(s) => Some(s.into_owned()),
             Val::Ip(ip) => Some(ip.to_string()),
-            Val::Time(t) => Some(t.to_string()),
+            Val::Time(t) => Some(t.timestamp().to_string()),
         }
     }
 
-    fn value<'a>(&'a self, event: &'a Event) -> Val<'a> {
+    fn value<'a>(&'a self, event: &'a Event, env: &Env) -> Val<'a> {
         match self {
             Node::Const(c) => constant(c),
             Node::Field(f) => field(event, f),
-            Node::Not(e) => not(e.value(event)),
-            Node::Neg(e) => neg(e.value(event)),
-            Node::And(l, r) => Val::Bool(l.matches(event) && r.matches(event)),
-            Node::Or(l, r) => Val::Bool(l.matches(event) || r.matches(event)),
-            Node::Present(e, want) => Val::Bool((e.value(event) != Val::Missing) == *want),
-            Node::In(e, set, want) => member(e.value(event), set, *want),
-            Node::Binary(op, l, r) => binary(*op, l.value(event), r.value(event)),
+            Node::Not(e) => Val::Bool(!e.matches(event, env)),
+            Node::Neg(e) => neg(e.value(event, env)),
+            Node::And(l, r) => Val::Bool(l.matches(event, env) && r.matches(event, env)),
+            Node::Or(l, r) => Val::Bool(l.matches(event, env) || r.matches(event, env)),
+            Node::Present(e, want) => Val::Bool((e.value(event, env) != Val::Missing) == *want),
+            Node::In(e, set, want) => member(&e.value(event, env), set, *want),
+            Node::Binary(op, l, r) => binary(*op, l.value(event, env), r.value(event, env)),
+            Node::Call(function, args) => call(*function, args, event, env),
+            Node::Matches(e, pattern) => match e.value(event, env) {
+                Val::Text(s) => Val::Bool(pattern.0.is_match(&s)),
+                _ => Val::Bool(false),
+            },
+            Node::Between(e, from, to) => match e.value(event, env) {
+                Val::Time(t) => Val::Bool(in_range(local::minute_of_day(t, env.zone), *from, *to)),
+                _ => Val::Bool(false),
+            },
         }
+    }
+}
+
+/// Whether `minute` is in `[from, to)`, crossing midnight when `to < from`;
+/// `from == to` is the whole day.
+fn in_range(minute: u16, from: u16, to: u16) -> bool {
+    match from.cmp(&to) {
+        std::cmp::Ordering::Less => from <= minute && minute < to,
+        std::cmp::Ordering::Greater => minute >= from || minute < to,
+        std::cmp::Ordering::Equal => true,
+    }
+}
+
+fn call<'a>(function: Function, args: &'a [Node], event: &'a Event, env: &Env) -> Val<'a> {
+    let arg = |i: usize| args.get(i).map_or(Val::Missing, |a| a.value(event, env));
+    if function == Function::Exists {
+        return Val::Bool(arg(0) != Val::Missing);
+    }
+    let first = arg(0);
+    if first == Val::Missing {
+        return if function.result() == crate::check::Type::Bool {
+            Val::Bool(false)
+        } else {
+            Val::Missing
+        };
+    }
+    match (function, first) {
+        (Function::Lower, Val::Text(s)) => Val::Text(Cow::Owned(s.to_lowercase())),
+        (Function::Upper, Val::Text(s)) => Val::Text(Cow::Owned(s.to_uppercase())),
+        (Function::Length, Val::Text(s)) => Val::Number(s.chars().count() as f64),
+        (Function::StartsWith | Function::EndsWith | Function::Contains, Val::Text(s)) => {
+            text_test(function, &s, &arg(1))
+        }
+        (_, Val::Time(t)) => local::part(function, t, env.zone),
+        _ => Val::Missing,
+    }
+}
+
+fn text_test<'a>(function: Function, text: &str, part: &Val<'_>) -> Val<'a> {
+    let Val::Text(part) = part else {
+        return Val::Bool(false);
+    };
+    Val::Bool(match function {
+        Function::StartsWith => text.starts_with(part.as_ref()),
+        Function::EndsWith => text.ends_with(part.as_ref()),
+        _ => text.contains(part.as_ref()),
+    })
+}
+
+/// Local parts of an instant.
+mod local {
+    use super::{Function, Val};
+    use chrono::{DateTime, Datelike, Timelike, Utc};
+    use chrono_tz::Tz;
+    use std::borrow::Cow;
+
+    /// Minutes since local midnight.
+    pub fn minute_of_day(t: DateTime<Utc>, zone: Tz) -> u16 {
+        let local = t.with_timezone(&zone);
+        (local.hour() * 60 + local.minute()) as u16
+    }
+
+    pub fn part<'a>(function: Function, t: DateTime<Utc>, zone: Tz) -> Val<'a> {
+        let local = t.with_timezone(&zone);
+        match function {
+            Function::Hour => Val::Number(f64::from(local.hour())),
+            Function::Minute => Val::Number(f64::from(local.minute())),
+            Function::Week => Val::Number(f64::from(local.iso_week().week())),
+            Function::Weekday => Val::Text(Cow::Borrowed(weekday(local.weekday()))),
+            Function::Date => Val::Text(Cow::Owned(local.format("%Y-%m-%d").to_string())),
+            _ => Val::Missing,
+        }
+    }
+
+    fn weekday(day: chrono::Weekday) -> &'static str {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
     }
 }
 
@@ -114,7 +229,7 @@ fn constant(c: &Const) -> Val<'_> {
         Const::Null => Val::Missing,
         Const::Bool(b) => Val::Bool(*b),
         Const::Number(n) => Val::Number(*n),
-        Const::Text(s) => Val::Text(s),
+        Const::Text(s) => Val::Text(Cow::Borrowed(s)),
         Const::Ip(ip) => Val::Ip(*ip),
     }
 }
@@ -122,17 +237,12 @@ fn constant(c: &Const) -> Val<'_> {
 fn field<'a>(event: &'a Event, field: &Field) -> Val<'a> {
     match event.get(field) {
         None => Val::Missing,
-        Some(FieldValue::Text(s)) => Val::Text(s),
+        Some(FieldValue::Text(s)) => Val::Text(Cow::Borrowed(s)),
         Some(FieldValue::Number(n)) => Val::Number(n),
         Some(FieldValue::Bool(b)) => Val::Bool(b),
         Some(FieldValue::Ip(ip)) => Val::Ip(ip),
-        Some(FieldValue::Time(t)) => Val::Time(t.timestamp()),
+        Some(FieldValue::Time(t)) => Val::Time(t),
     }
-}
-
-/// `not` of a missing value is true: `not (x == 1)` holds when x is absent.
-fn not(value: Val<'_>) -> Val<'_> {
-    Val::Bool(value != Val::Bool(true))
 }
 
 fn neg(value: Val<'_>) -> Val<'_> {
@@ -142,11 +252,12 @@ fn neg(value: Val<'_>) -> Val<'_> {
     }
 }
 
-fn member<'a>(value: Val<'a>, set: &Set, want: bool) -> Val<'a> {
+fn member<'a>(value: &Val<'_>, set: &Set, want: bool) -> Val<'a> {
     let found = match value {
         Val::Missing => return Val::Bool(false),
-        Val::Text(s) => set.texts.contains(s),
-        Val::Number(n) => set.numbers.contains(&n),
+        Val::Text(s) => set.texts.contains(s.as_ref()),
+        Val::Number(n) => set.numbers.contains(n),
+        Val::Ip(ip) => set.networks.iter().any(|net| net.contains(ip)),
         _ => false,
     };
     Val::Bool(found == want)
@@ -163,16 +274,16 @@ fn binary<'a>(op: BinaryOp, left: Val<'a>, right: Val<'a>) -> Val<'a> {
     match op {
         BinaryOp::Eq => Val::Bool(left == right),
         BinaryOp::Ne => Val::Bool(left != right),
-        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => ordered(op, left, right),
-        _ => arithmetic(op, left, right),
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => ordered(op, &left, &right),
+        _ => arithmetic(op, &left, &right),
     }
 }
 
-fn ordered<'a>(op: BinaryOp, left: Val<'a>, right: Val<'a>) -> Val<'a> {
+fn ordered<'a>(op: BinaryOp, left: &Val<'_>, right: &Val<'_>) -> Val<'a> {
     let ordering = match (left, right) {
-        (Val::Number(a), Val::Number(b)) => a.partial_cmp(&b),
+        (Val::Number(a), Val::Number(b)) => a.partial_cmp(b),
         (Val::Text(a), Val::Text(b)) => Some(a.cmp(b)),
-        (Val::Time(a), Val::Time(b)) => Some(a.cmp(&b)),
+        (Val::Time(a), Val::Time(b)) => Some(a.cmp(b)),
         _ => None,
     };
     Val::Bool(ordering.is_some_and(|o| holds(op, o)))
@@ -192,11 +303,11 @@ pub(crate) fn holds(op: BinaryOp, ordering: std::cmp::Ordering) -> bool {
     }
 }
 
-fn arithmetic<'a>(op: BinaryOp, left: Val<'a>, right: Val<'a>) -> Val<'a> {
+fn arithmetic<'a>(op: BinaryOp, left: &Val<'_>, right: &Val<'_>) -> Val<'a> {
     let (Val::Number(a), Val::Number(b)) = (left, right) else {
         return Val::Missing;
     };
-    finite(calculate(op, a, b))
+    finite(calculate(op, *a, *b))
 }
 
 fn calculate(op: BinaryOp, a: f64, b: f64) -> f64 {

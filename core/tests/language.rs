@@ -1,0 +1,389 @@
+//! The rule language end to end: rule text and events in, findings out.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on any surprise"
+)]
+
+use chrono::{DateTime, Utc};
+use loggvakt::{Event, Options, Report, RuleSet, check_source};
+
+fn rules(text: &str) -> RuleSet {
+    RuleSet::from_source("test.vakt", text).unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn event(id: &str, user: &str, time: &str) -> Event {
+    let mut event = Event::new(at(time), user, "read");
+    event.id = Some(id.to_string());
+    event
+}
+
+/// The ids of the events a per-event rule reports, in order.
+fn ids(report: &Report) -> Vec<String> {
+    let mut ids: Vec<String> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.evidence.ids.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn per_event(condition: &str) -> String {
+    format!(
+        "zone \"Europe/Stockholm\"\nrule r {{\n  title \"t\"; category pattern; severity low\n  \
+         where {condition}\n}}\n"
+    )
+}
+
+fn codes(text: &str) -> Vec<(String, usize, usize)> {
+    check_source(text)
+        .iter()
+        .map(|d| {
+            let span = d.span().unwrap();
+            (d.code.to_string(), span.line, span.column)
+        })
+        .collect()
+}
+
+#[test]
+fn string_helpers() {
+    let mut events = vec![
+        event("1", "Anna.Berg", "2026-03-02T10:00:00Z"),
+        event("2", "svc-backup", "2026-03-02T10:00:00Z"),
+        event("3", "bo", "2026-03-02T10:00:00Z"),
+    ];
+    events[2].resource = Some("Journal/Anteckning".into());
+    let run = |condition: &str| {
+        ids(&rules(&per_event(condition)).evaluate(events.clone(), Options::default()))
+    };
+
+    assert_eq!(run(r#"lower(user) == "anna.berg""#), ["1"]);
+    assert_eq!(run(r#"upper(user) == "BO""#), ["3"]);
+    assert_eq!(run(r#"starts_with(user, "svc-")"#), ["2"]);
+    assert_eq!(run(r#"ends_with(user, "Berg")"#), ["1"]);
+    assert_eq!(run(r#"contains(resource, "Anteckning")"#), ["3"]);
+    assert_eq!(run(r#"length(user) == 2"#), ["3"]);
+    assert_eq!(run(r#"matches(user, "^[a-z]+-[a-z]+$")"#), ["2"]);
+    assert_eq!(run(r#"not matches(user, "[.-]")"#), ["3"]);
+}
+
+#[test]
+fn missing_values_make_functions_false_and_exists_tests_presence() {
+    let mut events = vec![
+        event("1", "anna", "2026-03-02T10:00:00Z"),
+        event("2", "bo", "2026-03-02T10:00:00Z"),
+    ];
+    events[0].patient = Some("p1".into());
+    let run = |condition: &str| {
+        ids(&rules(&per_event(condition)).evaluate(events.clone(), Options::default()))
+    };
+
+    assert_eq!(run("exists(patient)"), ["1"]);
+    assert_eq!(run("not exists(patient)"), ["2"]);
+    assert_eq!(run(r#"contains(patient, "p")"#), ["1"]);
+    assert_eq!(run(r#"not contains(patient, "p")"#), ["2"]);
+    assert_eq!(run("length(patient) >= 0"), ["1"]);
+}
+
+#[test]
+fn local_time_parts_follow_the_zone_and_daylight_saving() {
+    let events = vec![
+        // 23:30 on Sunday 29 March in Stockholm, after the spring change (+02:00).
+        event("a", "u", "2026-03-29T21:30:00Z"),
+        // 00:30 on Thursday 1 January 2026 (+01:00): ISO week 1.
+        event("b", "u", "2025-12-31T23:30:00Z"),
+        // 12:05 on Thursday 31 December 2026: ISO week 53.
+        event("c", "u", "2026-12-31T11:05:00Z"),
+    ];
+    let run = |condition: &str| {
+        ids(&rules(&per_event(condition)).evaluate(events.clone(), Options::default()))
+    };
+
+    assert_eq!(run("hour(time) == 23 and minute(time) == 30"), ["a"]);
+    assert_eq!(run("hour(time) == 0"), ["b"]);
+    assert_eq!(run(r#"weekday(time) == "sun""#), ["a"]);
+    assert_eq!(run(r#"weekday(time) == "thu""#), ["b", "c"]);
+    assert_eq!(run(r#"date(time) == "2026-01-01""#), ["b"]);
+    assert_eq!(run("week(time) == 53"), ["c"]);
+    assert_eq!(run("week(time) == 1"), ["b"]);
+}
+
+#[test]
+fn between_includes_the_start_excludes_the_end_and_crosses_midnight() {
+    // Local Stockholm times in winter (+01:00).
+    let times = [
+        ("0659", "2026-01-15T05:59:00Z"),
+        ("0700", "2026-01-15T06:00:00Z"),
+        ("1859", "2026-01-15T17:59:00Z"),
+        ("1900", "2026-01-15T18:00:00Z"),
+        ("2330", "2026-01-15T22:30:00Z"),
+    ];
+    let events: Vec<Event> = times.iter().map(|(id, t)| event(id, "u", t)).collect();
+    let run = |condition: &str| {
+        ids(&rules(&per_event(condition)).evaluate(events.clone(), Options::default()))
+    };
+
+    assert_eq!(
+        run("time between 19:00 and 07:00"),
+        ["0659", "1900", "2330"]
+    );
+    assert_eq!(run("time between 07:00 and 19:00"), ["0700", "1859"]);
+    assert_eq!(run("time between 19:00 and 24:00"), ["1900", "2330"]);
+    assert_eq!(run("time between 07:00 and 07:00").len(), 5);
+    assert_eq!(
+        run("not time between 07:00 and 19:00"),
+        ["0659", "1900", "2330"]
+    );
+}
+
+#[test]
+fn named_lists_and_cidr_ranges() {
+    let text = r#"
+list service_accounts = {"svc-backup", "svc-etl"}
+list internal = {"10.0.0.0/8", "192.168.1.0/24", "2001:db8::/32", "172.16.0.5"}
+
+rule outside {
+    title "t"; category unauthorized; severity low
+    where user not in service_accounts and ip != null and not ip in internal
+}
+"#;
+    let mut events = vec![
+        event("1", "anna", "2026-03-02T10:00:00Z"),
+        event("2", "anna", "2026-03-02T10:00:00Z"),
+        event("3", "anna", "2026-03-02T10:00:00Z"),
+        event("4", "svc-etl", "2026-03-02T10:00:00Z"),
+        event("5", "anna", "2026-03-02T10:00:00Z"),
+        event("6", "anna", "2026-03-02T10:00:00Z"),
+        event("7", "anna", "2026-03-02T10:00:00Z"),
+    ];
+    let ips = [
+        "10.200.3.4",
+        "192.168.2.1",
+        "2001:db8::1",
+        "8.8.8.8",
+        "172.16.0.5",
+        "172.16.0.6",
+    ];
+    for (event, ip) in events.iter_mut().zip(ips) {
+        event.ip = Some(ip.parse().unwrap());
+    }
+    let report = rules(text).evaluate(events, Options::default());
+
+    assert_eq!(ids(&report), ["2", "6"]);
+}
+
+#[test]
+fn named_conditions_compose() {
+    let text = r#"
+condition night = time between 22:00 and 06:00
+condition weekend = weekday(time) in {"sat", "sun"}
+condition off_hours = night or weekend
+
+rule off_hours_reads {
+    title "t"; category pattern; severity low
+    where action == "read" and off_hours
+}
+"#;
+    let events = vec![
+        event("weekday-noon", "u", "2026-03-04T11:00:00Z"),
+        event("weekday-night", "u", "2026-03-04T22:30:00Z"),
+        event("saturday-noon", "u", "2026-03-07T11:00:00Z"),
+    ];
+    let report = rules(text).evaluate(events, Options::default());
+
+    assert_eq!(ids(&report), ["saturday-noon", "weekday-night"]);
+}
+
+#[test]
+fn checks_catch_misuse_with_codes_and_positions() {
+    let bad_pattern = per_event(r#"matches(user, "(")"#);
+    assert_eq!(codes(&bad_pattern), [("LV0220".into(), 4, 23)]);
+
+    let wrong_arity = per_event("lower(user, action) == \"x\"");
+    assert_eq!(codes(&wrong_arity), [("LV0207".into(), 4, 9)]);
+
+    let wrong_type = per_event("hour(user) > 3");
+    assert_eq!(codes(&wrong_type), [("LV0207".into(), 4, 14)]);
+
+    let between_text = per_event("user between 19:00 and 07:00");
+    assert_eq!(codes(&between_text), [("LV0207".into(), 4, 9)]);
+
+    let mixed = "list l = {\"10.0.0.0/8\", \"anna\"}\n".to_string() + &per_event("ip in l");
+    assert_eq!(codes(&mixed), [("LV0222".into(), 1, 25)]);
+
+    let clash = "list user = {\"a\"}\n".to_string() + &per_event("true == true");
+    assert_eq!(codes(&clash), [("LV0221".into(), 1, 6)]);
+
+    let unused = "condition c = user == \"a\"\n".to_string() + &per_event("user == \"b\"");
+    assert_eq!(codes(&unused), [("LV0223".into(), 1, 11)]);
+
+    let bad_ip_set = per_event("ip in {\"10.0.0.0/8\", \"nowhere\"}");
+    assert_eq!(codes(&bad_ip_set), [("LV0222".into(), 4, 30)]);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = per_event(&format!("{}true{}", "(".repeat(10_000), ")".repeat(10_000)));
+    let found = codes(&deep);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "LV0104");
+}
+
+const SLIDING: &str = r#"
+zone "Europe/Stockholm"
+rule bursts {
+    title "Bursts"; category unauthorized; severity high
+    where action == "login" and outcome == "failure"
+    group by user within 10 minutes
+    alert when count() >= 3
+    explain "{user} failed {count} times in {window}"
+}
+"#;
+
+fn failures(user: &str, times: &[&str]) -> Vec<Event> {
+    times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut e = event(&format!("{user}{i}"), user, t);
+            e.action = "login".into();
+            e.outcome = Some(loggvakt::Outcome::Failure);
+            e
+        })
+        .collect()
+}
+
+/// (user, window start, window end, count) of each finding.
+fn windows(report: &Report) -> Vec<(String, String, String, f64)> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.key["user"].clone(),
+                f.window.start.to_rfc3339(),
+                f.window.end.to_rfc3339(),
+                f.values["count"],
+            )
+        })
+        .collect()
+}
+
+fn row(user: &str, start: &str, end: &str, count: f64) -> (String, String, String, f64) {
+    (user.into(), start.into(), end.into(), count)
+}
+
+#[test]
+fn sliding_windows_start_at_an_event_and_exclude_their_end() {
+    let mut events = failures(
+        "a",
+        &[
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T09:04:00Z",
+            "2026-03-02T09:09:59Z",
+        ],
+    );
+    events.extend(failures(
+        "b",
+        &[
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T09:05:00Z",
+            "2026-03-02T09:10:00Z",
+        ],
+    ));
+    let report = rules(SLIDING).evaluate(events, Options::default());
+
+    let expected = [row(
+        "a",
+        "2026-03-02T10:00:00+01:00",
+        "2026-03-02T10:10:00+01:00",
+        3.0,
+    )];
+    assert_eq!(windows(&report), expected);
+    assert_eq!(
+        report.findings[0].explanation,
+        "a failed 3 times in 2026-03-02 10:00:00 to 2026-03-02 10:10:00"
+    );
+    assert_eq!(report.rule_stats[0].groups, 2);
+}
+
+#[test]
+fn a_fired_window_restarts_after_its_end_and_crosses_midnight() {
+    let times = [
+        "2026-03-02T22:58:00Z",
+        "2026-03-02T22:59:00Z",
+        "2026-03-02T23:01:00Z",
+        "2026-03-02T23:02:00Z",
+        "2026-03-02T23:08:30Z",
+        "2026-03-02T23:09:00Z",
+        "2026-03-02T23:10:00Z",
+    ];
+    let report = rules(SLIDING).evaluate(failures("c", &times), Options::default());
+
+    // The first window (23:58 local to 00:08) takes four events, across
+    // local midnight; the next starts at the first event after it.
+    let expected = [
+        row(
+            "c",
+            "2026-03-02T23:58:00+01:00",
+            "2026-03-03T00:08:00+01:00",
+            4.0,
+        ),
+        row(
+            "c",
+            "2026-03-03T00:08:30+01:00",
+            "2026-03-03T00:18:30+01:00",
+            3.0,
+        ),
+    ];
+    assert_eq!(windows(&report), expected);
+    assert_eq!(report.findings[0].evidence.ids, ["c0", "c1", "c2", "c3"]);
+}
+
+#[test]
+fn sliding_windows_do_not_depend_on_input_order() {
+    let times: Vec<String> = (0..60)
+        .map(|i| format!("2026-03-02T10:{:02}:00Z", (i * 7) % 60))
+        .collect();
+    let refs: Vec<&str> = times.iter().map(String::as_str).collect();
+    let events = failures("d", &refs);
+    let set = rules(SLIDING);
+    let expected = set
+        .evaluate(events.clone(), Options::default())
+        .result_json();
+    let mut reversed = events.clone();
+    reversed.reverse();
+    let mut rotated = events;
+    rotated.rotate_left(17);
+
+    assert_eq!(
+        set.evaluate(reversed, Options::default()).result_json(),
+        expected
+    );
+    assert_eq!(
+        set.evaluate(rotated, Options::default()).result_json(),
+        expected
+    );
+}
+
+#[test]
+fn sliding_window_durations_are_checked() {
+    let text = |window: &str| SLIDING.replace("within 10 minutes", window);
+    assert_eq!(codes(&text("within 0 minutes")), [("LV0224".into(), 6, 19)]);
+    assert_eq!(codes(&text("within 32 days")), [("LV0224".into(), 6, 19)]);
+    assert_eq!(
+        codes(&text("within 1.5 seconds")),
+        [("LV0224".into(), 6, 19)]
+    );
+    assert!(codes(&text("within 1 hour")).is_empty());
+    assert!(codes(&text("within 90 seconds")).is_empty());
+}
