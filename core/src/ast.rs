@@ -32,6 +32,10 @@ pub struct File {
     pub lists: Vec<List>,
     /// `condition NAME = EXPR` declarations, in order.
     pub conditions: Vec<Condition>,
+    /// `exception NAME { … }` declarations, in order.
+    pub exceptions: Vec<Exception>,
+    /// Exceptions every rule of the file applies (`except NAME` outside rules).
+    pub excepts: Vec<Spanned<String>>,
     /// The rules, in order.
     pub rules: Vec<Rule>,
 }
@@ -67,6 +71,10 @@ pub enum Clause {
     Category(Spanned<String>),
     /// `severity NAME`
     Severity(Spanned<String>),
+    /// `tags "…", "…"`
+    Tags(Vec<String>),
+    /// `except NAME, …`
+    Except(Vec<Spanned<String>>),
     /// `where EXPR`
     Where(Expr),
     /// `group by KEYS [per CALENDAR]`
@@ -85,6 +93,8 @@ impl Clause {
             Clause::Description(_) => "description",
             Clause::Category(_) => "category",
             Clause::Severity(_) => "severity",
+            Clause::Tags(_) => "tags",
+            Clause::Except(_) => "except",
             Clause::Where(_) => "where",
             Clause::GroupBy(_) => "group by",
             Clause::Alert(_) => "alert",
@@ -111,6 +121,19 @@ pub struct Condition {
     pub name: Spanned<String>,
     /// The condition.
     pub expr: Expr,
+}
+
+/// `exception NAME { reason "…" where CONDITION }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exception {
+    /// The exception's name.
+    pub name: Spanned<String>,
+    /// `reason "…"`, when written.
+    pub reason: Option<Spanned<String>>,
+    /// `where CONDITION`, when written.
+    pub condition: Option<Expr>,
+    /// The whole declaration.
+    pub range: Range,
 }
 
 /// The window of a `group by`.

@@ -41,6 +41,21 @@ pub struct RuleSpec {
     pub alert: Option<Expr>,
     /// The explanation template.
     pub explain: Option<Template>,
+    /// Free labels.
+    pub tags: Vec<String>,
+    /// Exceptions in force: the file's, then the rule's own.
+    pub exceptions: Vec<ExceptionSpec>,
+}
+
+/// A checked exception.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExceptionSpec {
+    /// Its name.
+    pub name: String,
+    /// Why its events may be left out.
+    pub reason: String,
+    /// Which events it leaves out, with names expanded.
+    pub condition: Expr,
 }
 
 /// How a rule groups the events it matches.
@@ -99,6 +114,8 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     let params = checker.params(&file.params);
     checker.lists(&file.lists);
     checker.conditions(&file.conditions);
+    checker.exceptions(&file.exceptions);
+    checker.file_excepts = checker.resolve_excepts(&file.excepts);
     let rules = checker.rules(&file.rules);
     checker.unused_params(&file.params);
     checker.unused_definitions(file);
@@ -127,6 +144,10 @@ pub(crate) struct Checker<'t> {
     pub(crate) lists: BTreeMap<String, (Type, Expr)>,
     /// Declared conditions, with earlier names already expanded.
     pub(crate) conditions: BTreeMap<String, Expr>,
+    /// Declared exceptions.
+    exceptions: BTreeMap<String, ExceptionSpec>,
+    /// Exceptions every rule of the file applies.
+    file_excepts: Vec<ExceptionSpec>,
 }
 
 impl<'t> Checker<'t> {
@@ -138,6 +159,8 @@ impl<'t> Checker<'t> {
             used: BTreeSet::new(),
             lists: BTreeMap::new(),
             conditions: BTreeMap::new(),
+            exceptions: BTreeMap::new(),
+            file_excepts: Vec::new(),
         }
     }
 }
@@ -213,6 +236,7 @@ impl Checker<'_> {
             || self.params.contains_key(name)
             || self.lists.contains_key(name)
             || self.conditions.contains_key(name)
+            || self.exceptions.contains_key(name)
             || crate::function::Function::parse(name).is_some()
     }
 
@@ -285,6 +309,60 @@ impl Checker<'_> {
         }
     }
 
+    fn exceptions(&mut self, exceptions: &[ast::Exception]) {
+        for exception in exceptions {
+            if self.name_taken(&exception.name) {
+                continue;
+            }
+            let name = &exception.name.value;
+            let reason = exception
+                .reason
+                .as_ref()
+                .map(|r| r.value.trim().to_string());
+            if reason.as_deref().is_none_or(str::is_empty) {
+                let message = format!("exception `{name}` gives no reason");
+                let help = "add `reason \"…\"`: the report shows it beside the events left out";
+                self.report_with_help(
+                    codes::MISSING_CLAUSE,
+                    exception.name.range,
+                    message,
+                    help.to_string(),
+                );
+            }
+            let Some(condition) = &exception.condition else {
+                let message = format!("exception `{name}` has no `where`");
+                let help = "add `where CONDITION`: the events the exception leaves out".to_string();
+                self.report_with_help(codes::MISSING_CLAUSE, exception.name.range, message, help);
+                continue;
+            };
+            self.condition(condition, &types::Scope::Event, "where");
+            let spec = ExceptionSpec {
+                name: name.clone(),
+                reason: reason.unwrap_or_default(),
+                condition: self.expand(condition),
+            };
+            self.exceptions.insert(name.clone(), spec);
+        }
+    }
+
+    /// The exceptions `names` refer to, reporting unknown ones.
+    fn resolve_excepts(&mut self, names: &[Spanned<String>]) -> Vec<ExceptionSpec> {
+        let mut found: Vec<ExceptionSpec> = Vec::new();
+        for name in names {
+            self.used.insert(name.value.clone());
+            match self.exceptions.get(&name.value) {
+                Some(spec) if !found.contains(spec) => found.push(spec.clone()),
+                Some(_) => {}
+                None => {
+                    let known: Vec<String> = self.exceptions.keys().cloned().collect();
+                    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                    self.unknown(codes::UNKNOWN_EXCEPTION, "exception", name, &known);
+                }
+            }
+        }
+        found
+    }
+
     /// `expr` with every named condition and list replaced by its body.
     pub(crate) fn expand(&self, expr: &Expr) -> Expr {
         let kind = match &expr.kind {
@@ -316,9 +394,12 @@ impl Checker<'_> {
     fn unused_definitions(&mut self, file: &ast::File) {
         let lists = file.lists.iter().map(|l| (&l.name, "list"));
         let conditions = file.conditions.iter().map(|c| (&c.name, "condition"));
-        for (name, what) in lists.chain(conditions).collect::<Vec<_>>() {
-            let declared =
-                self.lists.contains_key(&name.value) || self.conditions.contains_key(&name.value);
+        let exceptions = file.exceptions.iter().map(|e| (&e.name, "exception"));
+        let all: Vec<_> = lists.chain(conditions).chain(exceptions).collect();
+        for (name, what) in all {
+            let declared = self.lists.contains_key(&name.value)
+                || self.conditions.contains_key(&name.value)
+                || self.exceptions.contains_key(&name.value);
             if self.used.contains(&name.value) || !declared {
                 continue;
             }
@@ -385,6 +466,12 @@ impl Checker<'_> {
             .and_then(|e| self.template(e, &grouping, &aggregates));
         let filter = filter.map(|f| self.expand(&f));
         let alert = alert.map(|a| self.expand(&a));
+        let mut exceptions = self.file_excepts.clone();
+        for spec in self.resolve_excepts(&clauses.excepts) {
+            if !exceptions.contains(&spec) {
+                exceptions.push(spec);
+            }
+        }
         Some(RuleSpec {
             name: rule.name.value.clone(),
             title: title?,
@@ -395,6 +482,8 @@ impl Checker<'_> {
             grouping,
             alert,
             explain,
+            tags: clauses.tags.clone(),
+            exceptions,
         })
     }
 
@@ -447,6 +536,8 @@ struct Clauses {
     grouping: Option<Grouping>,
     alert: Option<Expr>,
     explain: Option<Spanned<String>>,
+    tags: Vec<String>,
+    excepts: Vec<Spanned<String>>,
     written: BTreeSet<&'static str>,
 }
 
@@ -470,6 +561,8 @@ impl Checker<'_> {
             Clause::Description(text) => clauses.description = Some(text.clone()),
             Clause::Category(name) => clauses.category = self.category(name),
             Clause::Severity(name) => clauses.severity = self.severity(name),
+            Clause::Tags(tags) => clauses.tags = tags.clone(),
+            Clause::Except(names) => clauses.excepts = names.clone(),
             Clause::Where(expr) => clauses.filter = Some(expr.clone()),
             Clause::GroupBy(group) => clauses.grouping = self.grouping(group),
             Clause::Alert(expr) => clauses.alert = Some(expr.clone()),

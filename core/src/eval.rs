@@ -14,7 +14,9 @@ use crate::ast::Literal;
 use crate::event::{Event, FieldValue};
 use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
-use crate::report::{Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA};
+use crate::report::{
+    ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA,
+};
 use crate::ruleset::RuleSet;
 use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -152,7 +154,9 @@ impl<'r> Evaluation<'r> {
         let limit = self.options.evidence_limit;
         let env = self.env;
         for (rule, state) in self.rules.planned().iter().zip(&mut self.states) {
-            if rule.filter.as_ref().is_none_or(|f| f.matches(event, &env)) {
+            if rule.filter.as_ref().is_none_or(|f| f.matches(event, &env))
+                && !excepted(rule, state, event, &env)
+            {
                 state.matched += 1;
                 apply(rule, state, event, (&env, limit), &mut windows);
             }
@@ -191,6 +195,7 @@ impl<'r> Evaluation<'r> {
             .or_else(|| self.span.map(|s| day_bounds(self.zone, s)));
         let mut findings = Vec::new();
         let mut stats = Vec::new();
+        let mut exceptions = ExceptionUses::default();
         for (rule, mut state) in self.rules.planned().iter().zip(states) {
             let live: u64 = state.groups.values().map(|g| g.len() as u64).sum();
             let groups = live + state.sliding.len() as u64;
@@ -198,12 +203,14 @@ impl<'r> Evaluation<'r> {
             let before = findings.len();
             let missing_key = state.missing_key;
             let matched = state.matched;
+            let excepted = exceptions.add(rule, &state.excepted);
             findings.extend(explain::findings(rule, state, self.zone, period));
             let count = (findings.len() - before) as u64;
             let name = rule.spec.name.clone();
             stats.push(RuleStat {
                 rule: name,
                 matched,
+                excepted,
                 missing_key,
                 groups,
                 findings: count,
@@ -215,7 +222,7 @@ impl<'r> Evaluation<'r> {
             read = self.counts.read,
             "evaluation done"
         );
-        self.build(period, stats, findings)
+        self.build(period, stats, findings, exceptions.into_report())
     }
 
     /// Turns a sliding rule's samples into the windows that fire.
@@ -242,6 +249,7 @@ impl<'r> Evaluation<'r> {
         period: Option<(DateTime<Utc>, DateTime<Utc>)>,
         rule_stats: Vec<RuleStat>,
         findings: Vec<Finding>,
+        exceptions: Vec<ExceptionUse>,
     ) -> Report {
         let local = |t: DateTime<Utc>| t.with_timezone(&self.zone).fixed_offset();
         Report {
@@ -261,6 +269,7 @@ impl<'r> Evaluation<'r> {
             inputs: self.options.inputs,
             input: self.counts.summary(self.dedup.examples()),
             rule_stats,
+            exceptions,
             findings,
         }
     }
@@ -300,6 +309,19 @@ fn apply(
     group.add_event(event, &rule.aggregates, env);
 }
 
+/// Whether an exception of `rule` leaves `event` out; counts it under the
+/// first that does.
+fn excepted(rule: &PlannedRule, state: &mut RuleState, event: &Event, env: &Env) -> bool {
+    let Some(at) = rule.exceptions.iter().position(|e| e.matches(event, env)) else {
+        return false;
+    };
+    if state.excepted.len() < rule.exceptions.len() {
+        state.excepted.resize(rule.exceptions.len(), 0);
+    }
+    state.excepted[at] += 1;
+    true
+}
+
 /// Keeps a sliding rule's matching event for the sweep at the end.
 fn sample(rule: &PlannedRule, state: &mut RuleState, event: &Event, env: &Env) {
     let inputs = rule
@@ -312,6 +334,36 @@ fn sample(rule: &PlannedRule, state: &mut RuleState, event: &Event, env: &Env) {
     match state.sliding.get_mut(key) {
         Some(samples) => samples.push(sample),
         None => drop(state.sliding.insert(key.into(), vec![sample])),
+    }
+}
+
+/// The exceptions of every rule, gathered by name and reason.
+#[derive(Default)]
+struct ExceptionUses(BTreeMap<(String, String), ExceptionUse>);
+
+impl ExceptionUses {
+    /// Adds a rule's counts; gives the events its exceptions left out.
+    fn add(&mut self, rule: &PlannedRule, counts: &[u64]) -> u64 {
+        let mut total = 0;
+        for (i, spec) in rule.spec.exceptions.iter().enumerate() {
+            let count = counts.get(i).copied().unwrap_or(0);
+            total += count;
+            let key = (spec.name.clone(), spec.reason.clone());
+            let entry = self.0.entry(key).or_insert_with(|| ExceptionUse {
+                name: spec.name.clone(),
+                reason: spec.reason.clone(),
+                condition: crate::print::expr(&spec.condition),
+                excluded: 0,
+                rules: BTreeMap::new(),
+            });
+            entry.excluded += count;
+            entry.rules.insert(rule.spec.name.clone(), count);
+        }
+        total
+    }
+
+    fn into_report(self) -> Vec<ExceptionUse> {
+        self.0.into_values().collect()
     }
 }
 

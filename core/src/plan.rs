@@ -70,6 +70,9 @@ pub struct PlannedRule {
     pub spec: RuleSpec,
     /// The filter; `None` matches every event.
     pub filter: Option<Node>,
+    /// The exceptions in force, in order: an event that matches the filter
+    /// and one of these is left out and counted under the first it matches.
+    pub exceptions: Vec<Node>,
     /// The group key fields with their written names.
     pub keys: Vec<(String, Field)>,
     /// The window.
@@ -98,6 +101,11 @@ pub fn plan_rule(spec: &RuleSpec, params: &Params) -> PlannedRule {
     PlannedRule {
         spec: spec.clone(),
         filter: spec.filter.as_ref().map(|f| planner.event_node(f)),
+        exceptions: spec
+            .exceptions
+            .iter()
+            .map(|e| planner.event_node(&e.condition))
+            .collect(),
         keys,
         window,
         aggregates,

@@ -35,6 +35,8 @@ pub struct Report {
     pub input: InputSummary,
     /// Per rule: events matched, groups kept, findings, events without a key.
     pub rule_stats: Vec<RuleStat>,
+    /// The exceptions in force, with the events each left out.
+    pub exceptions: Vec<ExceptionUse>,
     /// The findings, sorted by category, rule, key and window start.
     pub findings: Vec<Finding>,
 }
@@ -132,14 +134,31 @@ pub struct Kind {
 pub struct RuleStat {
     /// The rule's name.
     pub rule: String,
-    /// Events that passed its `where`.
+    /// Events that passed its `where` and no exception left out.
     pub matched: u64,
+    /// Events that passed its `where` but an exception left out.
+    pub excepted: u64,
     /// Matching events that lacked a group key: not grouped, not lumped.
     pub missing_key: u64,
     /// Groups (key and window) the rule kept during the pass.
     pub groups: u64,
     /// Findings it produced.
     pub findings: u64,
+}
+
+/// One exception and what it left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExceptionUse {
+    /// Its name.
+    pub name: String,
+    /// Why its events may be left out.
+    pub reason: String,
+    /// Which events it leaves out, as canonical text.
+    pub condition: String,
+    /// Events it left out, over all rules.
+    pub excluded: u64,
+    /// Per rule that applies it: the events it left out of that rule.
+    pub rules: BTreeMap<String, u64>,
 }
 
 /// One finding for a reviewer.
@@ -153,6 +172,8 @@ pub struct Finding {
     pub category: Category,
     /// The severity.
     pub severity: Level,
+    /// The rule's tags.
+    pub tags: Vec<String>,
     /// The group key values by key name.
     pub key: BTreeMap<String, String>,
     /// The window the events fell in.

@@ -387,3 +387,106 @@ fn sliding_window_durations_are_checked() {
     assert!(codes(&text("within 1 hour")).is_empty());
     assert!(codes(&text("within 90 seconds")).is_empty());
 }
+
+const EXCEPTIONS: &str = r#"
+exception service_accounts {
+    reason "Integration accounts read every record by design (reviewed 2026-01-12)"
+    where  user in {"svc-backup", "svc-etl"}
+}
+
+exception anna_and_her_mother {
+    reason "Anna is her mother's registered next of kin (decision 2025-114)"
+    where  user == "anna" and patient == "p-mother"
+}
+
+except service_accounts
+
+rule every_read {
+    title "Every read"; category relation; severity low
+    tags "relation", "follow-up"
+    where action == "read"
+    except anna_and_her_mother
+}
+
+rule every_export {
+    title "Every export"; category pattern; severity low
+    where action == "export"
+}
+"#;
+
+#[test]
+fn exceptions_leave_events_out_and_the_report_says_why_and_how_many() {
+    let mut events = vec![
+        event("1", "svc-backup", "2026-03-02T10:00:00Z"),
+        event("2", "svc-etl", "2026-03-02T10:00:00Z"),
+        event("3", "anna", "2026-03-02T10:00:00Z"),
+        event("4", "anna", "2026-03-02T10:00:00Z"),
+        event("5", "svc-etl", "2026-03-02T10:00:00Z"),
+        event("6", "anna", "2026-03-02T10:00:00Z"),
+    ];
+    events[2].patient = Some("p-mother".into());
+    events[3].patient = Some("p-other".into());
+    events[4].action = "export".into();
+    events[5].action = "export".into();
+    events[5].patient = Some("p-mother".into());
+    let report = rules(EXCEPTIONS).evaluate(events, Options::default());
+
+    assert_eq!(ids(&report), ["4", "6"]);
+    let stats: Vec<_> = report
+        .rule_stats
+        .iter()
+        .map(|s| (s.rule.as_str(), s.matched, s.excepted))
+        .collect();
+    assert_eq!(stats, [("every_read", 1, 3), ("every_export", 1, 1)]);
+
+    let uses: Vec<_> = report
+        .exceptions
+        .iter()
+        .map(|e| (e.name.as_str(), e.excluded, e.rules.clone()))
+        .collect();
+    let rules = |pairs: &[(&str, u64)]| pairs.iter().map(|(r, n)| (r.to_string(), *n)).collect();
+    assert_eq!(
+        uses,
+        [
+            ("anna_and_her_mother", 1, rules(&[("every_read", 1)])),
+            (
+                "service_accounts",
+                3,
+                rules(&[("every_export", 1), ("every_read", 2)])
+            ),
+        ]
+    );
+    let mother = &report.exceptions[0];
+    assert_eq!(
+        mother.reason,
+        "Anna is her mother's registered next of kin (decision 2025-114)"
+    );
+    assert_eq!(
+        mother.condition,
+        r#"user == "anna" and patient == "p-mother""#
+    );
+    let read = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "every_read")
+        .unwrap();
+    assert_eq!(read.tags, ["relation", "follow-up"]);
+}
+
+#[test]
+fn exceptions_are_checked() {
+    let unknown = EXCEPTIONS.replace("except anna_and_her_mother", "except anna_and_her_mom");
+    assert_eq!(
+        codes(&unknown),
+        [("LV0223".into(), 7, 11), ("LV0225".into(), 18, 12)]
+    );
+
+    let no_reason = EXCEPTIONS.replace(
+        "reason \"Integration accounts read every record by design (reviewed 2026-01-12)\"",
+        "",
+    );
+    assert_eq!(codes(&no_reason), [("LV0205".into(), 2, 11)]);
+
+    let unused = EXCEPTIONS.replace("except service_accounts\n", "");
+    assert_eq!(codes(&unused), [("LV0223".into(), 2, 11)]);
+}

@@ -68,6 +68,7 @@ fn grouped(
         title: rule.spec.title.clone(),
         category: rule.spec.category,
         severity: rule.spec.severity,
+        tags: rule.spec.tags.clone(),
         explanation: render(
             rule.spec.explain.as_ref(),
             &default_group_text(rule),
@@ -172,6 +173,7 @@ pub(super) fn single(rule: &PlannedRule, event: &Event, zone: Tz) -> Finding {
         title: rule.spec.title.clone(),
         category: rule.spec.category,
         severity: rule.spec.severity,
+        tags: rule.spec.tags.clone(),
         key: BTreeMap::from([("user".to_string(), event.user.clone())]),
         window: local_window(zone, event.time, event.time),
         values: BTreeMap::new(),

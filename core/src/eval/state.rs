@@ -193,6 +193,8 @@ pub(super) struct RuleState {
     pub sliding: HashMap<Box<str>, Vec<super::sliding::Sample>>,
     pub matched: u64,
     pub missing_key: u64,
+    /// Events each exception left out, by the exception's place in the rule.
+    pub excepted: Vec<u64>,
 }
 
 /// Counts of records, and why some were not evaluated.

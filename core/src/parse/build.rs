@@ -2,8 +2,8 @@
 
 use super::{MAX_OPERATORS, Rule};
 use crate::ast::{
-    BinaryOp, Clause, Condition, Expr, ExprKind, File, GroupBy, List, Literal, Param, Range,
-    Rule as RuleDecl, Spanned, UnaryOp, WindowSpec,
+    BinaryOp, Clause, Condition, Exception, Expr, ExprKind, File, GroupBy, List, Literal, Param,
+    Range, Rule as RuleDecl, Spanned, UnaryOp, WindowSpec,
 };
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Span};
@@ -20,6 +20,8 @@ enum Node {
     Param,
     List,
     Condition,
+    Exception,
+    Except,
     RuleDecl,
     Clause,
     Expr,
@@ -41,11 +43,15 @@ fn node(rule: Rule) -> Node {
         Rule::param_decl => Node::Param,
         Rule::list_decl => Node::List,
         Rule::condition_decl => Node::Condition,
+        Rule::exception_decl => Node::Exception,
+        Rule::except_decl => Node::Except,
         Rule::rule_decl => Node::RuleDecl,
         Rule::title
         | Rule::description
         | Rule::category
         | Rule::severity
+        | Rule::tags
+        | Rule::except_clause
         | Rule::where_clause
         | Rule::group_clause
         | Rule::alert_clause
@@ -91,6 +97,13 @@ fn node(rule: Rule) -> Node {
         | Rule::clock
         | Rule::duration_unit
         | Rule::kw_list
+        | Rule::kw_exception
+        | Rule::kw_except
+        | Rule::kw_reason
+        | Rule::kw_tags
+        | Rule::exception_clause
+        | Rule::reason
+        | Rule::name_list
         | Rule::kw_condition
         | Rule::kw_between
         | Rule::kw_within
@@ -166,6 +179,8 @@ pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<D
             Node::Param => file.params.push(builder.param(pair)),
             Node::List => file.lists.push(builder.list(pair)),
             Node::Condition => file.conditions.push(builder.condition(pair)),
+            Node::Exception => file.exceptions.push(builder.exception(pair)),
+            Node::Except => file.excepts.extend(builder.names(pair)),
             Node::RuleDecl => file.rules.push(builder.rule(pair)),
             _ => {}
         }
@@ -266,6 +281,37 @@ impl Builder<'_> {
         List { name, items, range }
     }
 
+    fn exception(&self, pair: Pair<'_, Rule>) -> Exception {
+        let at = range(&pair);
+        let mut exception = Exception {
+            name: Spanned::default(),
+            reason: None,
+            condition: None,
+            range: at,
+        };
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::ident => exception.name = self.name(child),
+                Rule::reason => exception.reason = self.child(&child).map(|s| self.string(s)),
+                Rule::where_clause => {
+                    exception.condition = self.child(&child).map(|e| self.expr(e))
+                }
+                _ => {}
+            }
+        }
+        exception
+    }
+
+    /// The names in a `name_list` anywhere below `pair`.
+    fn names(&self, pair: Pair<'_, Rule>) -> Vec<Spanned<String>> {
+        pair.into_inner()
+            .flat_map(|p| match p.as_rule() {
+                Rule::name_list => p.into_inner().map(|n| self.name(n)).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
     fn condition(&self, pair: Pair<'_, Rule>) -> Condition {
         let at = range(&pair);
         let mut children = meaningful(pair);
@@ -304,6 +350,8 @@ impl Builder<'_> {
         let rule = pair.as_rule();
         let value = match rule {
             Rule::group_clause => Clause::GroupBy(self.group_by(pair)),
+            Rule::except_clause => Clause::Except(self.names(pair)),
+            Rule::tags => Clause::Tags(meaningful(pair).map(|s| self.string(s).value).collect()),
             _ => self.simple_clause(rule, pair),
         };
         Spanned { value, range: at }
