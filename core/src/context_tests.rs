@@ -551,3 +551,10 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_context_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync + Clone>() {}
+    shareable::<Context>();
+    shareable::<List>();
+}
