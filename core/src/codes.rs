@@ -87,6 +87,16 @@ registry! {
     BAD_FORMAT = "LV0404", "bad_format", "an input format name is unknown";
     BAD_OPTION = "LV0405", "bad_option", "an option is malformed or names an unknown field";
     WRITE_FAILED = "LV0406", "write_failed", "the report cannot be written";
+
+    DUPLICATE_USER = "LV0501", "duplicate_user", "two users share an id";
+    DUPLICATE_PATIENT = "LV0502", "duplicate_patient", "two patients share an id";
+    ENDS_BEFORE_START =
+        "LV0503", "ends_before_start", "a care relation or employment ends before it starts";
+    BAD_CIDR = "LV0504", "bad_cidr", "a list entry is not an IP address range";
+    DUPLICATE_LIST = "LV0505", "duplicate_list", "two lists share a name";
+    BAD_COUNTRY = "LV0506", "bad_country", "a country is not a two-letter ISO 3166 code";
+    CONFLICTING_RANGE =
+        "LV0507", "conflicting_range", "an IP range is given two different countries";
 }
 
 /// Looks a code up by its text, such as `LV0201`.

@@ -41,6 +41,7 @@
 pub mod ast;
 pub mod check;
 pub mod codes;
+pub mod context;
 pub mod diagnostic;
 pub mod eval;
 pub mod event;
@@ -55,6 +56,7 @@ pub mod rule;
 pub mod ruleset;
 pub mod time;
 
+pub use context::{Context, ContextError};
 pub use diagnostic::{Diagnostic, Severity, Span};
 pub use eval::{Evaluation, Options};
 pub use event::{Event, Field, Outcome, Value};
