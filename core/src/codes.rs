@@ -79,6 +79,12 @@ registry! {
     BAD_FORMAT = "LV0404", "bad_format", "an input format name is unknown";
     BAD_OPTION = "LV0405", "bad_option", "an option is malformed or names an unknown field";
     WRITE_FAILED = "LV0406", "write_failed", "the report cannot be written";
+
+    BAD_TIME_OF_DAY =
+        "LV0701", "bad_time_of_day", "a time of day is not HH:MM from 00:00 to 24:00";
+    BAD_TIME_RANGE = "LV0702", "bad_time_range", "a time range is not written HH:MM-HH:MM";
+    BAD_WEEKDAY = "LV0703", "bad_weekday", "a weekday is not one of mon, tue, … sun";
+    UNKNOWN_CALENDAR = "LV0704", "unknown_calendar", "a holiday calendar name is unknown";
 }
 
 /// Looks a code up by its text, such as `LV0201`.
