@@ -97,6 +97,11 @@ registry! {
     BAD_COUNTRY = "LV0506", "bad_country", "a country is not a two-letter ISO 3166 code";
     CONFLICTING_RANGE =
         "LV0507", "conflicting_range", "an IP range is given two different countries";
+    BAD_TIME_OF_DAY =
+        "LV0701", "bad_time_of_day", "a time of day is not HH:MM from 00:00 to 24:00";
+    BAD_TIME_RANGE = "LV0702", "bad_time_range", "a time range is not written HH:MM-HH:MM";
+    BAD_WEEKDAY = "LV0703", "bad_weekday", "a weekday is not one of mon, tue, … sun";
+    UNKNOWN_CALENDAR = "LV0704", "unknown_calendar", "a holiday calendar name is unknown";
 }
 
 /// Looks a code up by its text, such as `LV0201`.

@@ -10,6 +10,16 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+pub mod holiday;
+pub mod hours;
+pub mod local;
+pub mod range;
+
+pub use holiday::{Holiday, HolidayCalendar, easter_sunday, holiday_name, is_holiday};
+pub use hours::WorkingHours;
+pub use local::{LocalTime, Weekdays, parse_weekday, weekday_name};
+pub use range::{TimeError, TimeOfDay, TimeRange};
+
 /// The zone used when neither the rule file nor the caller names one.
 pub const DEFAULT_ZONE: &str = "Europe/Stockholm";
 
