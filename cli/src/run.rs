@@ -142,6 +142,13 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
 
 /// Prints the rule files' warnings, such as unused parameters.
 fn warn_about_rules(rules: &RuleSet, quiet: bool) {
+    if rules.reads_context() && !quiet {
+        crate::say(
+            "warning: the rules look up context data (user.units, patient.protected, \
+             related(), country(), lists.NAME), but no context was given: every user \
+             and patient is unknown and related() is false\n",
+        );
+    }
     for (file, warning) in rules.warnings() {
         if !quiet {
             crate::say(&format!(

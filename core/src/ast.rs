@@ -26,6 +26,10 @@ pub struct Spanned<T> {
 pub struct File {
     /// `zone "…"` declarations, in order.
     pub zones: Vec<Spanned<String>>,
+    /// `holidays NAME` declarations, in order.
+    pub holidays: Vec<Spanned<String>>,
+    /// `category NAME "Title"` declarations, in order.
+    pub categories: Vec<(Spanned<String>, Spanned<String>)>,
     /// `param NAME = VALUE` declarations, in order.
     pub params: Vec<Param>,
     /// `list NAME = {…}` declarations, in order.

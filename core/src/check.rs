@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::event::Field;
 use crate::plan::parse_network;
 use crate::rule::{Category, Level};
-use crate::time::{Calendar, parse_zone};
+use crate::time::{Calendar, HolidayCalendar, parse_zone};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,6 +93,12 @@ pub struct Checked {
     pub zone: Option<Tz>,
     /// The parameters it declares, with their defaults, in order.
     pub params: Vec<(String, Literal)>,
+    /// The holiday calendar it declares, if any.
+    pub holidays: Option<HolidayCalendar>,
+    /// The categories it declares, with their titles, in order.
+    pub categories: Vec<(String, String)>,
+    /// Whether its conditions read context data.
+    pub reads_context: bool,
     /// Its rules, in the order written.
     pub rules: Vec<RuleSpec>,
     /// Warnings found.
@@ -111,6 +117,8 @@ pub struct CheckError {
 pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     let mut checker = Checker::new(text);
     let zone = checker.zone(&file.zones);
+    let holidays = checker.holidays(&file.holidays);
+    checker.declare_categories(&file.categories);
     let params = checker.params(&file.params);
     checker.lists(&file.lists);
     checker.conditions(&file.conditions);
@@ -127,6 +135,9 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     Ok(Checked {
         zone,
         params,
+        holidays,
+        categories: checker.categories,
+        reads_context: checker.reads_context,
         rules,
         warnings: diagnostics,
     })
@@ -148,6 +159,10 @@ pub(crate) struct Checker<'t> {
     exceptions: BTreeMap<String, ExceptionSpec>,
     /// Exceptions every rule of the file applies.
     file_excepts: Vec<ExceptionSpec>,
+    /// Categories the file declares, with titles.
+    categories: Vec<(String, String)>,
+    /// Whether a condition reads the context: `user.units`, `related()`, …
+    pub(crate) reads_context: bool,
 }
 
 impl<'t> Checker<'t> {
@@ -161,6 +176,8 @@ impl<'t> Checker<'t> {
             conditions: BTreeMap::new(),
             exceptions: BTreeMap::new(),
             file_excepts: Vec::new(),
+            categories: Vec::new(),
+            reads_context: false,
         }
     }
 }
@@ -204,6 +221,45 @@ impl Checker<'_> {
             self.report_with_help(codes::UNKNOWN_ZONE, first.range, message, help);
         }
         zone
+    }
+
+    fn holidays(&mut self, declared: &[Spanned<String>]) -> Option<HolidayCalendar> {
+        let first = declared.first()?;
+        for other in &declared[1..] {
+            let message = format!("a second holiday calendar `{}` is declared", other.value);
+            self.report(
+                codes::CONFLICTING_HOLIDAYS,
+                other.range,
+                message,
+                "declare one",
+            );
+        }
+        match HolidayCalendar::parse(&first.value) {
+            Ok(calendar) => Some(calendar),
+            Err(error) => {
+                let names: Vec<&str> = HolidayCalendar::ALL.iter().map(|c| c.keyword()).collect();
+                self.unknown(error.code(), "holiday calendar", first, &names);
+                None
+            }
+        }
+    }
+
+    fn declare_categories(&mut self, declared: &[(Spanned<String>, Spanned<String>)]) {
+        for (name, title) in declared {
+            let taken = Category::parse(&name.value).is_some()
+                || self.categories.iter().any(|(n, _)| *n == name.value);
+            if taken {
+                let message = format!("category `{}` is already defined", name.value);
+                self.report(codes::DUPLICATE_NAME, name.range, message, "rename it");
+                continue;
+            }
+            if title.value.trim().is_empty() {
+                let message = format!("category `{}` needs a title", name.value);
+                self.report(codes::MISSING_CLAUSE, title.range, message, "empty title");
+            }
+            self.categories
+                .push((name.value.clone(), title.value.clone()));
+        }
     }
 
     fn params(&mut self, params: &[ast::Param]) -> Vec<(String, Literal)> {
@@ -448,7 +504,7 @@ impl Checker<'_> {
     fn rule(&mut self, rule: &ast::Rule) -> Option<RuleSpec> {
         let clauses = self.clauses(rule);
         let title = self.required(rule, &clauses, "title", clauses.title.clone());
-        let category = self.required(rule, &clauses, "category", clauses.category);
+        let category = self.required(rule, &clauses, "category", clauses.category.clone());
         let severity = self.required(rule, &clauses, "severity", clauses.severity);
         let grouping = clauses.grouping.clone().unwrap_or(Grouping::PerEvent);
         let filter = clauses.filter.clone();
@@ -571,12 +627,17 @@ impl Checker<'_> {
     }
 
     fn category(&mut self, name: &Spanned<String>) -> Option<Category> {
-        let found = Category::parse(&name.value);
-        if found.is_none() {
-            let names: Vec<_> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            self.unknown(codes::UNKNOWN_CATEGORY, "category", name, &names);
+        if let Some(found) = Category::parse(&name.value) {
+            return Some(found);
         }
-        found
+        if self.categories.iter().any(|(n, _)| *n == name.value) {
+            return Some(Category::Declared(name.value.as_str().into()));
+        }
+        let declared: Vec<String> = self.categories.iter().map(|(n, _)| n.clone()).collect();
+        let mut names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        names.extend(declared.iter().map(String::as_str));
+        self.unknown(codes::UNKNOWN_CATEGORY, "category", name, &names);
+        None
     }
 
     fn severity(&mut self, name: &Spanned<String>) -> Option<Level> {

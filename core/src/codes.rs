@@ -62,6 +62,8 @@ registry! {
         "LV0223", "unused_definition", "a list or condition is declared but never used";
     BAD_WINDOW = "LV0224", "bad_window", "a sliding window is not a positive duration of at most 31 days";
     UNKNOWN_EXCEPTION = "LV0225", "unknown_exception", "`except` names no declared exception";
+    CONFLICTING_HOLIDAYS =
+        "LV0226", "conflicting_holidays", "rule files declare different holiday calendars";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";

@@ -39,9 +39,10 @@ impl Span {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..start].chars().count() + 1;
+        let end = ceil_char_boundary(text, end.clamp(start, text.len()));
         Span {
             start,
-            end: end.max(start),
+            end,
             line,
             column,
         }
@@ -51,6 +52,13 @@ impl Span {
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while !text.is_char_boundary(index) {
         index -= 1;
+    }
+    index
+}
+
+fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index += 1;
     }
     index
 }
@@ -192,6 +200,19 @@ impl fmt::Display for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_never_end_inside_a_character() {
+        let text = "ö{";
+        let span = Span::locate(text, 0, 1);
+        assert_eq!((span.start, span.end), (0, 2));
+        let rendered = Diagnostic::error("LV0101", "x")
+            .with_label(span, "here")
+            .render("f", text);
+        assert!(rendered.contains("ö{"), "{rendered}");
+        let past = Span::locate(text, 1, 99);
+        assert_eq!((past.start, past.end), (0, 3));
+    }
 
     #[test]
     fn locate_counts_lines_and_characters() {

@@ -11,6 +11,7 @@ mod sliding;
 mod state;
 
 use crate::ast::Literal;
+use crate::context::Context;
 use crate::event::{Event, FieldValue};
 use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
@@ -18,6 +19,7 @@ use crate::report::{
     ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA,
 };
 use crate::ruleset::RuleSet;
+use crate::time::HolidayCalendar;
 use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -25,6 +27,7 @@ use dedup::{Dedup, Seen};
 use state::{Counts, Group, Input, RuleState, encode_key};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Settings of one evaluation. Every input that could change the result is
 /// here: nothing is read from the environment.
@@ -45,6 +48,11 @@ pub struct Options {
     pub evidence_limit: usize,
     /// How many locations the report lists per rejection reason.
     pub location_limit: usize,
+    /// The holiday calendar of `holiday()`; overrides the rule files'.
+    pub holidays: Option<HolidayCalendar>,
+    /// Users, patients, care relations and lists that rules look up;
+    /// without it, nobody is known.
+    pub context: Option<Arc<Context>>,
     /// Whether a second copy of an event (same id, same content) is
     /// rejected as `duplicate_event` rather than evaluated again. Costs
     /// memory for each distinct event id.
@@ -61,6 +69,8 @@ impl Default for Options {
             inputs: Vec::new(),
             evidence_limit: 10,
             location_limit: 5,
+            holidays: None,
+            context: None,
             duplicates: true,
         }
     }
@@ -107,7 +117,11 @@ impl<'r> Evaluation<'r> {
         Evaluation {
             rules,
             zone,
-            env: Env { zone },
+            env: Env {
+                zone,
+                holidays: rules.holidays(options.holidays),
+                context: options.context.clone().unwrap_or_default(),
+            },
             period,
             options,
             states,
@@ -152,13 +166,13 @@ impl<'r> Evaluation<'r> {
         self.widen_span(event.time);
         let mut windows = Windows::default();
         let limit = self.options.evidence_limit;
-        let env = self.env;
+        let env = &self.env;
         for (rule, state) in self.rules.planned().iter().zip(&mut self.states) {
-            if rule.filter.as_ref().is_none_or(|f| f.matches(event, &env))
-                && !excepted(rule, state, event, &env)
+            if rule.filter.as_ref().is_none_or(|f| f.matches(event, env))
+                && !excepted(rule, state, event, env)
             {
                 state.matched += 1;
-                apply(rule, state, event, (&env, limit), &mut windows);
+                apply(rule, state, event, (env, limit), &mut windows);
             }
         }
     }
@@ -269,6 +283,7 @@ impl<'r> Evaluation<'r> {
             inputs: self.options.inputs,
             input: self.counts.summary(self.dedup.examples()),
             rule_stats,
+            categories: self.rules.categories().to_vec(),
             exceptions,
             findings,
         }
@@ -397,7 +412,14 @@ fn key_values<'e>(rule: &PlannedRule, event: &'e Event) -> Option<Vec<Cow<'e, st
 }
 
 fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    let order = |f: &Finding| (f.category, f.rule.clone(), f.key.clone(), f.window.clone());
+    let order = |f: &Finding| {
+        (
+            f.category.clone(),
+            f.rule.clone(),
+            f.key.clone(),
+            f.window.clone(),
+        )
+    };
     order(a)
         .cmp(&order(b))
         .then_with(|| a.evidence.ids.cmp(&b.evidence.ids))

@@ -45,7 +45,7 @@ pub enum Function {
 
 impl Function {
     /// Every function rules can call, in the order the docs list them.
-    pub const ALL: [Function; 13] = [
+    pub const ALL: [Function; 16] = [
         Function::Exists,
         Function::Lower,
         Function::Upper,
@@ -59,6 +59,9 @@ impl Function {
         Function::Weekday,
         Function::Date,
         Function::Week,
+        Function::Holiday,
+        Function::Country,
+        Function::Related,
     ];
 
     /// The name rules call it by.

@@ -6,14 +6,14 @@
 
 mod node;
 
-pub use node::{Env, GroupNode, Node};
+pub use node::{ContextSet, Env, GroupNode, Node, PatientFlag};
 
 use crate::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 use crate::check::{GroupWindow, Grouping, RuleSpec, aggregate_name};
 use crate::event::Field;
 use crate::function::{Function, compile_pattern};
 use crate::read::canonical::parse_ip;
-use crate::time::Calendar;
+use crate::time::{Calendar, TimeOfDay, TimeRange};
 
 /// How a planned rule windows its groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,11 +130,16 @@ impl Planner<'_> {
             ExprKind::Literal(literal) => Node::Const(constant(literal)),
             ExprKind::Path(parts) => match self.param(parts) {
                 Some(value) => Node::Const(constant(value)),
-                None => Node::Field(field(parts)),
+                None => {
+                    patient_flag(parts).map_or_else(|| Node::Field(field(parts)), Node::Patient)
+                }
             },
             ExprKind::Set(_) => Node::Const(node::Const::Null),
             ExprKind::Call(name, args) => self.call(&name.value, args),
-            ExprKind::Between(e, from, to) => Node::Between(lower(e), from.value, to.value),
+            ExprKind::Between(e, from, to) => match time_range(from.value, to.value) {
+                Some(range) => Node::Between(lower(e), range),
+                None => Node::Const(node::Const::Bool(false)),
+            },
             ExprKind::Unary(UnaryOp::Not, e) => Node::Not(lower(e)),
             ExprKind::Unary(UnaryOp::Neg, e) => Node::Neg(lower(e)),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs),
@@ -203,8 +208,13 @@ impl Planner<'_> {
             BinaryOp::Ne if is_null(lhs) => Node::Present(lower(rhs), true),
             BinaryOp::And => Node::And(lower(lhs), lower(rhs)),
             BinaryOp::Or => Node::Or(lower(lhs), lower(rhs)),
-            BinaryOp::In => Node::In(lower(lhs), set(rhs), true),
-            BinaryOp::NotIn => Node::In(lower(lhs), set(rhs), false),
+            BinaryOp::In | BinaryOp::NotIn => {
+                let want = op == BinaryOp::In;
+                match context_set(rhs) {
+                    Some(from) => Node::InContext(lower(lhs), from, want),
+                    None => Node::In(lower(lhs), set(rhs), want),
+                }
+            }
             _ => Node::Binary(
                 op,
                 Box::new(self.operand(lhs, rhs)),
@@ -269,6 +279,33 @@ impl Planner<'_> {
     }
 }
 
+/// `patient.protected` or `patient.media_interest`.
+fn patient_flag(parts: &[String]) -> Option<PatientFlag> {
+    match parts {
+        [a, b] if a == "patient" && b == "protected" => Some(PatientFlag::Protected),
+        [a, b] if a == "patient" && b == "media_interest" => Some(PatientFlag::MediaInterest),
+        _ => None,
+    }
+}
+
+/// The context set a path such as `user.units` names.
+fn context_set(expr: &Expr) -> Option<ContextSet> {
+    let ExprKind::Path(parts) = &expr.kind else {
+        return None;
+    };
+    let [owner, name] = parts.as_slice() else {
+        return None;
+    };
+    Some(match (owner.as_str(), name.as_str()) {
+        ("user", "units") => ContextSet::UserUnits,
+        ("user", "roles") => ContextSet::UserRoles,
+        ("user", "permissions") => ContextSet::UserPermissions,
+        ("patient", "units") => ContextSet::PatientUnits,
+        ("lists", list) => ContextSet::List(list.to_string()),
+        _ => return None,
+    })
+}
+
 fn field(parts: &[String]) -> Field {
     match parts {
         [name] => Field::canonical(name).unwrap_or(Field::Attribute(name.clone())),
@@ -301,6 +338,14 @@ fn set(expr: &Expr) -> Box<node::Set> {
         }
     }
     Box::new(set)
+}
+
+/// The range of `between FROM and TO`, in minutes since midnight; `None`
+/// when checking would have refused it.
+pub fn time_range(from: u16, to: u16) -> Option<TimeRange> {
+    let start = TimeOfDay::from_minutes(from)?;
+    let end = TimeOfDay::from_minutes(to)?;
+    TimeRange::new(start, end).ok().filter(|r| !r.is_empty())
 }
 
 /// An address or CIDR range written as text; an address is a range of one.

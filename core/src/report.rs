@@ -35,6 +35,8 @@ pub struct Report {
     pub input: InputSummary,
     /// Per rule: events matched, groups kept, findings, events without a key.
     pub rule_stats: Vec<RuleStat>,
+    /// The categories in force, built-in first, with their titles.
+    pub categories: Vec<CategoryInfo>,
     /// The exceptions in force, with the events each left out.
     pub exceptions: Vec<ExceptionUse>,
     /// The findings, sorted by category, rule, key and window start.
@@ -146,6 +148,15 @@ pub struct RuleStat {
     pub findings: u64,
 }
 
+/// A category and its title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryInfo {
+    /// The name rules use.
+    pub name: Category,
+    /// The title for reports.
+    pub title: String,
+}
+
 /// One exception and what it left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExceptionUse {
@@ -226,10 +237,13 @@ impl Report {
         serde_json::to_string(&value).unwrap_or_default()
     }
 
-    /// Findings per category, in report order.
+    /// Findings per category in force, in report order.
     pub fn counts_by_category(&self) -> Vec<(Category, usize)> {
-        let count = |c| self.findings.iter().filter(|f| f.category == c).count();
-        Category::ALL.into_iter().map(|c| (c, count(c))).collect()
+        let count = |c: &Category| self.findings.iter().filter(|f| f.category == *c).count();
+        self.categories
+            .iter()
+            .map(|c| (c.name.clone(), count(&c.name)))
+            .collect()
     }
 }
 

@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
-/// A report category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// A report category: one of the four built-in ones, or one a rule file
+/// declares. Built-in categories sort first, in report order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
     /// Unauthorized access: intrusion attempts, denied access, third countries.
     Unauthorized,
@@ -15,10 +16,12 @@ pub enum Category {
     Pattern,
     /// Reading where the care relation is not obvious.
     Relation,
+    /// A category a rule file declares, by name.
+    Declared(Arc<str>),
 }
 
 impl Category {
-    /// Every category, in report order.
+    /// The built-in categories, in report order.
     pub const ALL: [Category; 4] = [
         Category::Unauthorized,
         Category::Narcotics,
@@ -27,18 +30,36 @@ impl Category {
     ];
 
     /// The name used in rule files and reports.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Category::Unauthorized => "unauthorized",
             Category::Narcotics => "narcotics",
             Category::Pattern => "pattern",
             Category::Relation => "relation",
+            Category::Declared(name) => name,
         }
     }
 
-    /// Reads a category name.
+    /// The title of a built-in category; `None` for a declared one.
+    pub fn built_in_title(&self) -> Option<&'static str> {
+        Some(match self {
+            Category::Unauthorized => "Unauthorized access",
+            Category::Narcotics => "Narcotics",
+            Category::Pattern => "Breaks from ordinary patterns",
+            Category::Relation => "Reading without an obvious care relation",
+            Category::Declared(_) => return None,
+        })
+    }
+
+    /// Reads a built-in category name.
     pub fn parse(name: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+impl Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

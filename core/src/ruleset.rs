@@ -9,8 +9,9 @@ use crate::event::Event;
 use crate::parse::parse;
 use crate::plan::{Params, PlannedRule, plan_rule};
 use crate::read::Record;
-use crate::report::{Digested, Report, sha256_hex};
-use crate::time::DEFAULT_ZONE;
+use crate::report::{CategoryInfo, Digested, Report, sha256_hex};
+use crate::rule::Category;
+use crate::time::{DEFAULT_ZONE, HolidayCalendar};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,9 @@ impl RuleError {
 pub struct RuleSet {
     files: Vec<Digested>,
     zone: Option<Tz>,
+    holidays: Option<HolidayCalendar>,
+    categories: Vec<CategoryInfo>,
+    reads_context: bool,
     params: Params,
     rules: Vec<PlannedRule>,
     warnings: Vec<(String, Diagnostic)>,
@@ -90,6 +94,9 @@ impl RuleSet {
         let mut set = RuleSet {
             files: Vec::new(),
             zone: None,
+            holidays: None,
+            categories: built_in_categories(),
+            reads_context: false,
             params: Params::new(),
             rules: Vec::new(),
             warnings: Vec::new(),
@@ -115,6 +122,10 @@ impl RuleSet {
         let checked = check(&file, text).map_err(|e| error(e.diagnostics))?;
         self.merge_zone(checked.zone, &file, text)
             .map_err(|d| error(vec![d]))?;
+        self.merge_holidays(checked.holidays, &file, text)
+            .map_err(|d| error(vec![d]))?;
+        self.merge_categories(&checked.categories);
+        self.reads_context |= checked.reads_context;
         for (param, value) in &checked.params {
             self.merge_param(param, value, &file, text)
                 .map_err(|d| error(vec![d]))?;
@@ -156,6 +167,62 @@ impl RuleSet {
             }
             _ => Ok(()),
         }
+    }
+
+    fn merge_holidays(
+        &mut self,
+        holidays: Option<HolidayCalendar>,
+        file: &ast::File,
+        text: &str,
+    ) -> Result<(), Diagnostic> {
+        match (self.holidays, holidays) {
+            (Some(have), Some(new)) if have != new => {
+                let at = file.holidays.first().map(|h| h.range).unwrap_or_default();
+                let span = crate::diagnostic::Span::locate(text, at.start, at.end);
+                let message = format!(
+                    "holiday calendar `{}` differs from `{}` declared before",
+                    new.keyword(),
+                    have.keyword()
+                );
+                let code = codes::CONFLICTING_HOLIDAYS.code;
+                Err(Diagnostic::error(code, message).with_label(span, ""))
+            }
+            (None, Some(new)) => {
+                self.holidays = Some(new);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Adds declared categories; one declared in two files keeps its first
+    /// title.
+    fn merge_categories(&mut self, declared: &[(String, String)]) {
+        for (name, title) in declared {
+            if !self.categories.iter().any(|c| c.name.as_str() == name) {
+                self.categories.push(CategoryInfo {
+                    name: Category::Declared(name.as_str().into()),
+                    title: title.clone(),
+                });
+            }
+        }
+    }
+
+    /// The holiday calendar in force: `preferred` when given, else the
+    /// files' calendar, else Sweden's public holidays.
+    pub fn holidays(&self, preferred: Option<HolidayCalendar>) -> HolidayCalendar {
+        preferred.or(self.holidays).unwrap_or_default()
+    }
+
+    /// Whether some rule reads context data (`user.units`, `related()`, …),
+    /// so that a run without context would know no one.
+    pub fn reads_context(&self) -> bool {
+        self.reads_context
+    }
+
+    /// The categories in force, built-in first, with their titles.
+    pub fn categories(&self) -> &[CategoryInfo] {
+        &self.categories
     }
 
     fn merge_rule(
@@ -281,6 +348,16 @@ impl RuleSet {
             .for_each(|record| evaluation.push_record(record));
         evaluation.finish()
     }
+}
+
+fn built_in_categories() -> Vec<CategoryInfo> {
+    Category::ALL
+        .into_iter()
+        .map(|name| CategoryInfo {
+            title: name.built_in_title().unwrap_or_default().to_string(),
+            name,
+        })
+        .collect()
 }
 
 /// Every diagnostic for one rule file, errors and warnings, without failing.

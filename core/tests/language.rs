@@ -138,7 +138,7 @@ fn between_includes_the_start_excludes_the_end_and_crosses_midnight() {
     );
     assert_eq!(run("time between 07:00 and 19:00"), ["0700", "1859"]);
     assert_eq!(run("time between 19:00 and 24:00"), ["1900", "2330"]);
-    assert_eq!(run("time between 07:00 and 07:00").len(), 5);
+    assert_eq!(run("time between 00:00 and 24:00").len(), 5);
     assert_eq!(
         run("not time between 07:00 and 19:00"),
         ["0659", "1900", "2330"]
@@ -489,4 +489,160 @@ fn exceptions_are_checked() {
 
     let unused = EXCEPTIONS.replace("except service_accounts\n", "");
     assert_eq!(codes(&unused), [("LV0223".into(), 2, 11)]);
+}
+
+fn context() -> std::sync::Arc<loggvakt::context::Context> {
+    use loggvakt::context::{Context, CountryRanges, Patient, Relation, User};
+    let mut builder = Context::builder();
+    builder
+        .add_user(User::new("anna").with_unit("ward-7").with_role("nurse"))
+        .add_user(
+            User::new("bo")
+                .with_unit("ward-9")
+                .with_permission("emergency"),
+        )
+        .add_patient(Patient::new("p1").with_unit("ward-7"))
+        .add_patient(Patient::new("p2").with_protected(true).with_unit("ward-9"))
+        .add_patient(Patient::new("p3").with_media_interest(true))
+        .add_relation(Relation::unit("ward-9", "p2").with_validity(
+            Some(at("2026-03-01T00:00:00Z")),
+            Some(at("2026-03-10T00:00:00Z")),
+        ))
+        .add_relation(Relation::user("anna", "p3"))
+        .add_text_list("break_glass_roles", ["emergency", "on-call"])
+        .add_cidr_list("vpn", ["198.51.100.0/24"])
+        .set_country_lookup(
+            CountryRanges::new([
+                ("81.0.0.0/8".parse().unwrap(), "SE"),
+                ("203.0.113.0/24".parse().unwrap(), "US"),
+            ])
+            .unwrap(),
+        );
+    std::sync::Arc::new(builder.build().unwrap())
+}
+
+fn read(id: &str, user: &str, patient: &str, time: &str) -> Event {
+    let mut e = event(id, user, time);
+    e.patient = Some(patient.into());
+    e
+}
+
+#[test]
+fn context_look_ups_read_users_patients_relations_and_lists() {
+    let mut events = vec![
+        read("1", "anna", "p1", "2026-03-05T10:00:00Z"),
+        read("2", "anna", "p2", "2026-03-05T10:00:00Z"),
+        read("3", "bo", "p2", "2026-03-05T10:00:00Z"),
+        read("4", "bo", "p2", "2026-03-12T10:00:00Z"),
+        read("5", "anna", "p3", "2026-03-05T10:00:00Z"),
+        read("6", "eve", "p1", "2026-03-05T10:00:00Z"),
+    ];
+    events[0].unit = Some("ward-7".into());
+    events[2].unit = Some("ward-7".into());
+    events[5].ip = Some("198.51.100.7".parse().unwrap());
+    let options = || Options {
+        context: Some(context()),
+        ..Options::default()
+    };
+    let run =
+        |condition: &str| ids(&rules(&per_event(condition)).evaluate(events.clone(), options()));
+
+    assert_eq!(run("unit in user.units"), ["1"]);
+    assert_eq!(run("unit != null and unit not in user.units"), ["3"]);
+    assert_eq!(run(r#""nurse" in user.roles"#), ["1", "2", "5"]);
+    assert_eq!(run(r#""emergency" in user.permissions"#), ["3", "4"]);
+    assert_eq!(run("unit in patient.units"), ["1"]);
+    assert_eq!(
+        run(r#"user in {"anna"} and not related(user, patient, time)"#),
+        ["1", "2"]
+    );
+    assert_eq!(run("related(user, patient, time)"), ["3", "5"]);
+    assert_eq!(run("patient.protected"), ["2", "3", "4"]);
+    assert_eq!(run("patient.protected == false"), ["1", "5", "6"]);
+    assert_eq!(run("patient.media_interest"), ["5"]);
+    assert_eq!(run("ip in lists.vpn"), ["6"]);
+    assert_eq!(run("user in lists.unknown_list").len(), 0);
+}
+
+#[test]
+fn country_and_holiday_look_ups() {
+    let mut events = vec![
+        event("se", "u", "2026-06-19T10:00:00Z"),
+        event("us", "u", "2026-06-20T10:00:00Z"),
+        event("none", "u", "2026-06-22T10:00:00Z"),
+        event("christmas", "u", "2026-12-25T10:00:00Z"),
+    ];
+    events[0].ip = Some("81.2.3.4".parse().unwrap());
+    events[1].ip = Some("203.0.113.9".parse().unwrap());
+    events[2].ip = Some("192.0.2.1".parse().unwrap());
+    let options = || Options {
+        context: Some(context()),
+        ..Options::default()
+    };
+    let run = |text: &str| ids(&rules(text).evaluate(events.clone(), options()));
+
+    assert_eq!(run(&per_event(r#"country(ip) == "US""#)), ["us"]);
+    assert_eq!(run(&per_event(r#"country(ip) not in {"SE"}"#)), ["us"]);
+    assert_eq!(
+        run(&per_event("country(ip) == null and ip != null")),
+        ["none"]
+    );
+    // Midsommardagen (20 June 2026) is a public holiday; Midsommarafton
+    // (19 June) only with the calendar of eves.
+    assert_eq!(run(&per_event("holiday(time)")), ["christmas", "us"]);
+    let eves = format!("holidays sweden_eves\n{}", per_event("holiday(time)"));
+    assert_eq!(run(&eves), ["christmas", "se", "us"]);
+    let none = format!("holidays none\n{}", per_event("holiday(time)"));
+    assert!(run(&none).is_empty());
+}
+
+#[test]
+fn declared_categories_come_after_the_built_in_ones() {
+    let text = r#"
+category medication "Medication handling"
+rule r {
+    title "t"; category medication; severity low
+    where action == "read"
+}
+"#;
+    let set = rules(text);
+    let names: Vec<&str> = set.categories().iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "unauthorized",
+            "narcotics",
+            "pattern",
+            "relation",
+            "medication"
+        ]
+    );
+    let report = set.evaluate(
+        vec![event("1", "u", "2026-03-02T10:00:00Z")],
+        Options::default(),
+    );
+    assert_eq!(report.findings[0].category.as_str(), "medication");
+    let counts: Vec<(String, usize)> = report
+        .counts_by_category()
+        .into_iter()
+        .map(|(c, n)| (c.as_str().to_string(), n))
+        .collect();
+    assert_eq!(counts[4], ("medication".to_string(), 1));
+
+    let unknown = text.replace("category medication;", "category medicaton;");
+    assert_eq!(codes(&unknown), [("LV0202".into(), 4, 25)]);
+    let again = format!("category pattern \"Again\"\n{text}");
+    assert_eq!(codes(&again), [("LV0221".into(), 1, 10)]);
+}
+
+#[test]
+fn settings_and_ranges_are_checked() {
+    let empty = per_event("time between 07:00 and 07:00");
+    assert_eq!(codes(&empty), [("LV0702".into(), 4, 9)]);
+    let late = per_event("time between 24:00 and 07:00");
+    assert_eq!(codes(&late), [("LV0702".into(), 4, 9)]);
+    let calendar = format!("holidays swedn\n{}", per_event("holiday(time)"));
+    assert_eq!(codes(&calendar), [("LV0704".into(), 1, 10)]);
+    let alert_field = SLIDING.replace("count() >= 3", "count() >= 3 and patient.protected");
+    assert_eq!(codes(&alert_field)[0].0, "LV0207");
 }

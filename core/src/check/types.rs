@@ -27,6 +27,8 @@ pub enum Type {
     NumberSet,
     /// A set of addresses and CIDR ranges.
     NetworkSet,
+    /// A named list of the context data: text, or addresses and ranges.
+    ContextList,
     /// Undeclared: extension attributes may hold anything.
     Any,
     /// Not known because of an earlier error.
@@ -46,6 +48,7 @@ impl Type {
             Type::TextSet => "a set of text",
             Type::NumberSet => "a set of numbers",
             Type::NetworkSet => "a set of addresses",
+            Type::ContextList => "a list of the context data",
             Type::Any => "an attribute",
             Type::Unknown => "an unknown value",
         }
@@ -60,7 +63,7 @@ impl Type {
             Type::Time => "time",
             Type::Ip => "ip",
             Type::Null => "null",
-            Type::TextSet | Type::NumberSet | Type::NetworkSet => "set",
+            Type::TextSet | Type::NumberSet | Type::NetworkSet | Type::ContextList => "set",
             Type::Any | Type::Unknown => "value",
         }
     }
@@ -150,6 +153,7 @@ fn unknown_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) {
     let params: Vec<String> = checker.params.keys().cloned().collect();
     let mut names: Vec<&str> = Field::CANONICAL.iter().map(|(n, _)| *n).collect();
     names.extend(params.iter().map(String::as_str));
+    names.extend(CONTEXT_PATHS.iter().map(|(p, _)| *p));
     if suggest(&name.value, &names).is_some() {
         return checker.unknown(codes::UNKNOWN_FIELD, "field", &name, &names);
     }
@@ -170,8 +174,24 @@ pub(crate) fn type_of(checker: &mut Checker<'_>, expr: &Expr, scope: &Scope) -> 
         ExprKind::Set(items) => set_type(checker, items),
         ExprKind::Unary(op, operand) => unary_type(checker, *op, operand, scope),
         ExprKind::Binary(op, lhs, rhs) => binary_type(checker, *op, lhs, rhs, scope),
-        ExprKind::Between(operand, _, _) => between_type(checker, operand, scope),
+        ExprKind::Between(operand, from, to) => {
+            between_range(checker, expr, from.value, to.value);
+            between_type(checker, operand, scope)
+        }
     }
+}
+
+/// A `between` range must hold some time and may not start at 24:00.
+fn between_range(checker: &mut Checker<'_>, expr: &Expr, from: u16, to: u16) {
+    if crate::plan::time_range(from, to).is_some() {
+        return;
+    }
+    let (from, to) = (crate::print::clock(from), crate::print::clock(to));
+    let message = format!("the range {from} to {to} holds no time of day");
+    let help = "a range cannot start at 24:00 or end where it starts; \
+                write `between 00:00 and 24:00` for the whole day"
+        .to_string();
+    checker.report_with_help(codes::BAD_TIME_RANGE, expr.range, message, help);
 }
 
 /// `EXPR between HH:MM and HH:MM` needs a time.
@@ -217,7 +237,35 @@ fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &S
         checker.report_with_help(codes::TYPE_MISMATCH, expr.range, message, help);
         return Type::Unknown;
     }
+    if let Some(kind) = context_type(parts) {
+        checker.reads_context = true;
+        return kind;
+    }
     resolve_field(checker, &path).map_or(Type::Unknown, |f| Type::from_field(&f))
+}
+
+/// The look-ups of the context data by path, with their types.
+pub const CONTEXT_PATHS: [(&str, Type); 6] = [
+    ("user.units", Type::TextSet),
+    ("user.roles", Type::TextSet),
+    ("user.permissions", Type::TextSet),
+    ("patient.units", Type::TextSet),
+    ("patient.protected", Type::Bool),
+    ("patient.media_interest", Type::Bool),
+];
+
+/// The type of a context look-up path, or `None` when it is none.
+fn context_type(parts: &[String]) -> Option<Type> {
+    if let [owner, _] = parts {
+        if owner == "lists" {
+            return Some(Type::ContextList);
+        }
+    }
+    let path = parts.join(".");
+    CONTEXT_PATHS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, kind)| *kind)
 }
 
 /// The type of a named list or condition, marking it used.
@@ -284,6 +332,9 @@ fn function_type(
         checker.report_with_help(codes::TYPE_MISMATCH, name.range, message, help);
         return Type::Unknown;
     }
+    if matches!(function, Function::Related | Function::Country) {
+        checker.reads_context = true;
+    }
     let params = function.params();
     if args.len() != params.len() {
         let message = format!(
@@ -298,7 +349,12 @@ fn function_type(
     }
     for (arg, wanted) in args.iter().zip(params) {
         let found = type_of(checker, arg, scope);
-        let sets = [Type::TextSet, Type::NumberSet, Type::NetworkSet];
+        let sets = [
+            Type::TextSet,
+            Type::NumberSet,
+            Type::NetworkSet,
+            Type::ContextList,
+        ];
         let fits =
             *wanted == Type::Any && !sets.contains(&found) || found == *wanted || found.loose();
         if !fits {
@@ -363,7 +419,7 @@ fn aggregate_arg(
         Some(kind) => found == kind || found.loose(),
         None => !matches!(
             found,
-            Type::TextSet | Type::NumberSet | Type::NetworkSet | Type::Null
+            Type::TextSet | Type::NumberSet | Type::NetworkSet | Type::ContextList | Type::Null
         ),
     };
     if !fits {
@@ -456,7 +512,13 @@ fn equality(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type)
     if l == Type::Text && r == Type::Text {
         outcome_literal(checker, lhs, rhs);
     }
-    l == r && !matches!(l, Type::TextSet | Type::NumberSet | Type::NetworkSet)
+    let sets = [
+        Type::TextSet,
+        Type::NumberSet,
+        Type::NetworkSet,
+        Type::ContextList,
+    ];
+    l == r && !sets.contains(&l)
 }
 
 fn ordered(l: Type, r: Type) -> bool {
@@ -467,7 +529,10 @@ fn ordered(l: Type, r: Type) -> bool {
 }
 
 fn membership(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type) -> bool {
-    let is_set = matches!(r, Type::TextSet | Type::NumberSet | Type::NetworkSet);
+    let is_set = matches!(
+        r,
+        Type::TextSet | Type::NumberSet | Type::NetworkSet | Type::ContextList
+    );
     if !is_set && !r.loose() {
         let message = "`in` needs a set such as `{\"read\", \"print\"}` or a list".to_string();
         checker.report(codes::TYPE_MISMATCH, rhs.range, message, "not a set");
@@ -483,6 +548,7 @@ fn membership(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Typ
         Type::TextSet => matches!(l, Type::Text | Type::Any | Type::Unknown),
         Type::NumberSet => matches!(l, Type::Number | Type::Any | Type::Unknown),
         Type::NetworkSet => matches!(l, Type::Ip | Type::Any | Type::Unknown),
+        Type::ContextList => matches!(l, Type::Text | Type::Ip | Type::Any | Type::Unknown),
         _ => true,
     }
 }

@@ -66,7 +66,7 @@ fn grouped(
     Finding {
         rule: rule.spec.name.clone(),
         title: rule.spec.title.clone(),
-        category: rule.spec.category,
+        category: rule.spec.category.clone(),
         severity: rule.spec.severity,
         tags: rule.spec.tags.clone(),
         explanation: render(
@@ -171,7 +171,7 @@ pub(super) fn single(rule: &PlannedRule, event: &Event, zone: Tz) -> Finding {
     Finding {
         rule: rule.spec.name.clone(),
         title: rule.spec.title.clone(),
-        category: rule.spec.category,
+        category: rule.spec.category.clone(),
         severity: rule.spec.severity,
         tags: rule.spec.tags.clone(),
         key: BTreeMap::from([("user".to_string(), event.user.clone())]),

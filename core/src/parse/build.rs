@@ -22,6 +22,8 @@ enum Node {
     Condition,
     Exception,
     Except,
+    Holidays,
+    CategoryDecl,
     RuleDecl,
     Clause,
     Expr,
@@ -44,6 +46,8 @@ fn node(rule: Rule) -> Node {
         Rule::list_decl => Node::List,
         Rule::condition_decl => Node::Condition,
         Rule::exception_decl => Node::Exception,
+        Rule::holidays_decl => Node::Holidays,
+        Rule::category_decl => Node::CategoryDecl,
         Rule::except_decl => Node::Except,
         Rule::rule_decl => Node::RuleDecl,
         Rule::title
@@ -101,6 +105,7 @@ fn node(rule: Rule) -> Node {
         | Rule::kw_except
         | Rule::kw_reason
         | Rule::kw_tags
+        | Rule::kw_holidays
         | Rule::exception_clause
         | Rule::reason
         | Rule::name_list
@@ -181,6 +186,10 @@ pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<D
             Node::Condition => file.conditions.push(builder.condition(pair)),
             Node::Exception => file.exceptions.push(builder.exception(pair)),
             Node::Except => file.excepts.extend(builder.names(pair)),
+            Node::Holidays => file
+                .holidays
+                .extend(builder.child(&pair).map(|n| builder.name(n))),
+            Node::CategoryDecl => file.categories.push(builder.category_decl(pair)),
             Node::RuleDecl => file.rules.push(builder.rule(pair)),
             _ => {}
         }
@@ -300,6 +309,14 @@ impl Builder<'_> {
             }
         }
         exception
+    }
+
+    /// `category NAME "Title"`.
+    fn category_decl(&self, pair: Pair<'_, Rule>) -> (Spanned<String>, Spanned<String>) {
+        let mut children = meaningful(pair);
+        let name = children.next().map(|p| self.name(p)).unwrap_or_default();
+        let title = children.next().map(|p| self.string(p)).unwrap_or_default();
+        (name, title)
     }
 
     /// The names in a `name_list` anywhere below `pair`.

@@ -5,14 +5,17 @@
 //! different types are never equal.
 
 use crate::ast::BinaryOp;
+use crate::context::Context;
 use crate::event::{Event, Field, FieldValue};
 use crate::function::Function;
+use crate::time::{HolidayCalendar, LocalTime, TimeRange};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ipnet::IpNet;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// A constant in a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,11 +53,39 @@ impl PartialEq for Pattern {
     }
 }
 
-/// What evaluation needs besides the event: the zone of local times.
-#[derive(Debug, Clone, Copy)]
+/// What evaluation needs besides the event.
+#[derive(Debug, Clone)]
 pub struct Env {
     /// The zone of `hour()`, `between` and the other local-time tests.
     pub zone: Tz,
+    /// The calendar of `holiday()`.
+    pub holidays: HolidayCalendar,
+    /// Users, patients, relations and lists; empty when none was given.
+    pub context: Arc<Context>,
+}
+
+/// A set the context holds for the event at hand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContextSet {
+    /// `user.units`: the units of the event's user.
+    UserUnits,
+    /// `user.roles`
+    UserRoles,
+    /// `user.permissions`
+    UserPermissions,
+    /// `patient.units`: the units of the event's patient.
+    PatientUnits,
+    /// `lists.NAME`: a named list of the context.
+    List(String),
+}
+
+/// A fact the context holds about the event's patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientFlag {
+    /// `patient.protected`: protected identity.
+    Protected,
+    /// `patient.media_interest`: a person of media interest.
+    MediaInterest,
 }
 
 /// An expression over one event.
@@ -82,8 +113,12 @@ pub enum Node {
     Call(Function, Vec<Node>),
     /// `matches(text, "pattern")` with the pattern compiled.
     Matches(Box<Node>, Box<Pattern>),
-    /// `between`: local minutes since midnight, start included, end not.
-    Between(Box<Node>, u16, u16),
+    /// `between`: a local time-of-day range.
+    Between(Box<Node>, TimeRange),
+    /// `x in user.units` and the like: membership in a context set.
+    InContext(Box<Node>, ContextSet, bool),
+    /// `patient.protected` or `patient.media_interest`.
+    Patient(PatientFlag),
 }
 
 /// A value during evaluation.
@@ -140,22 +175,63 @@ impl Node {
                 Val::Text(s) => Val::Bool(pattern.0.is_match(&s)),
                 _ => Val::Bool(false),
             },
-            Node::Between(e, from, to) => match e.value(event, env) {
-                Val::Time(t) => Val::Bool(in_range(local::minute_of_day(t, env.zone), *from, *to)),
+            Node::Between(e, range) => match e.value(event, env) {
+                Val::Time(t) => {
+                    let local = LocalTime::new(t, env.zone);
+                    Val::Bool(range.contains(local.time_of_day()))
+                }
                 _ => Val::Bool(false),
             },
+            Node::InContext(e, set, want) => {
+                in_context(&e.value(event, env), set, *want, event, env)
+            }
+            Node::Patient(flag) => patient_flag(*flag, event, env),
         }
     }
 }
 
-/// Whether `minute` is in `[from, to)`, crossing midnight when `to < from`;
-/// `from == to` is the whole day.
-fn in_range(minute: u16, from: u16, to: u16) -> bool {
-    match from.cmp(&to) {
-        std::cmp::Ordering::Less => from <= minute && minute < to,
-        std::cmp::Ordering::Greater => minute >= from || minute < to,
-        std::cmp::Ordering::Equal => true,
+fn in_context<'a>(
+    value: &Val<'_>,
+    set: &ContextSet,
+    want: bool,
+    event: &Event,
+    env: &Env,
+) -> Val<'a> {
+    let context = &env.context;
+    let members = match set {
+        ContextSet::UserUnits => context.user_units(&event.user),
+        ContextSet::UserRoles => context.user_roles(&event.user),
+        ContextSet::UserPermissions => context.user_permissions(&event.user),
+        ContextSet::PatientUnits => {
+            let patient = event.patient.as_deref().unwrap_or_default();
+            context.patient_units(patient)
+        }
+        ContextSet::List(name) => {
+            let list = context.list(name);
+            let found = match value {
+                Val::Missing => return Val::Bool(false),
+                Val::Text(s) => list.is_some_and(|l| l.contains_text(s)),
+                Val::Ip(ip) => list.is_some_and(|l| l.contains_ip(*ip)),
+                _ => false,
+            };
+            return Val::Bool(found == want);
+        }
+    };
+    match value {
+        Val::Text(s) => Val::Bool(members.iter().any(|m| m == s.as_ref()) == want),
+        _ => Val::Bool(false),
     }
+}
+
+fn patient_flag<'a>(flag: PatientFlag, event: &Event, env: &Env) -> Val<'a> {
+    let Some(patient) = event.patient.as_deref() else {
+        return Val::Missing;
+    };
+    let known = match flag {
+        PatientFlag::Protected => env.context.patient_protected(patient),
+        PatientFlag::MediaInterest => env.context.patient_media_interest(patient),
+    };
+    known.map_or(Val::Missing, Val::Bool)
 }
 
 fn call<'a>(function: Function, args: &'a [Node], event: &'a Event, env: &Env) -> Val<'a> {
@@ -172,15 +248,31 @@ fn call<'a>(function: Function, args: &'a [Node], event: &'a Event, env: &Env) -
         };
     }
     match (function, first) {
+        (Function::Related, Val::Text(user)) => related(&user, &arg(1), &arg(2), env),
+        (Function::Country, Val::Ip(ip)) => env
+            .context
+            .country(ip)
+            .map_or(Val::Missing, |c| Val::Text(Cow::Owned(c.to_string()))),
+        (Function::Holiday, Val::Time(t)) => {
+            let date = LocalTime::new(t, env.zone).date();
+            Val::Bool(env.holidays.is_holiday(date))
+        }
         (Function::Lower, Val::Text(s)) => Val::Text(Cow::Owned(s.to_lowercase())),
         (Function::Upper, Val::Text(s)) => Val::Text(Cow::Owned(s.to_uppercase())),
         (Function::Length, Val::Text(s)) => Val::Number(s.chars().count() as f64),
         (Function::StartsWith | Function::EndsWith | Function::Contains, Val::Text(s)) => {
             text_test(function, &s, &arg(1))
         }
-        (_, Val::Time(t)) => local::part(function, t, env.zone),
+        (_, Val::Time(t)) => local_part(function, t, env.zone),
         _ => Val::Missing,
     }
+}
+
+fn related<'a>(user: &str, patient: &Val<'_>, time: &Val<'_>, env: &Env) -> Val<'a> {
+    let (Val::Text(patient), Val::Time(time)) = (patient, time) else {
+        return Val::Bool(false);
+    };
+    Val::Bool(env.context.related(user, patient, *time))
 }
 
 fn text_test<'a>(function: Function, text: &str, part: &Val<'_>) -> Val<'a> {
@@ -194,33 +286,16 @@ fn text_test<'a>(function: Function, text: &str, part: &Val<'_>) -> Val<'a> {
     })
 }
 
-/// Local parts of an instant.
-mod local {
-    use super::{Function, Val};
-    use chrono::{DateTime, Datelike, Timelike, Utc};
-    use chrono_tz::Tz;
-    use std::borrow::Cow;
-
-    /// Minutes since local midnight.
-    pub fn minute_of_day(t: DateTime<Utc>, zone: Tz) -> u16 {
-        let local = t.with_timezone(&zone);
-        (local.hour() * 60 + local.minute()) as u16
-    }
-
-    pub fn part<'a>(function: Function, t: DateTime<Utc>, zone: Tz) -> Val<'a> {
-        let local = t.with_timezone(&zone);
-        match function {
-            Function::Hour => Val::Number(f64::from(local.hour())),
-            Function::Minute => Val::Number(f64::from(local.minute())),
-            Function::Week => Val::Number(f64::from(local.iso_week().week())),
-            Function::Weekday => Val::Text(Cow::Borrowed(weekday(local.weekday()))),
-            Function::Date => Val::Text(Cow::Owned(local.format("%Y-%m-%d").to_string())),
-            _ => Val::Missing,
-        }
-    }
-
-    fn weekday(day: chrono::Weekday) -> &'static str {
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
+/// A local part of an instant: hour, minute, week, weekday or date.
+fn local_part<'a>(function: Function, t: DateTime<Utc>, zone: Tz) -> Val<'a> {
+    let local = LocalTime::new(t, zone);
+    match function {
+        Function::Hour => Val::Number(f64::from(local.hour())),
+        Function::Minute => Val::Number(f64::from(local.minute())),
+        Function::Week => Val::Number(f64::from(local.iso_week())),
+        Function::Weekday => Val::Text(Cow::Borrowed(local.weekday_name())),
+        Function::Date => Val::Text(Cow::Owned(local.date_text())),
+        _ => Val::Missing,
     }
 }
 
