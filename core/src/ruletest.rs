@@ -264,5 +264,4 @@ fn with_place(diagnostic: Diagnostic, text: &str, path: &[Step], on_key: bool) -
 }
 
 #[cfg(test)]
-#[path = "ruletest_tests.rs"]
 mod tests;

@@ -14,7 +14,7 @@ use crate::ruleset::RuleSet;
 use crate::time::{Calendar, parse_timestamp};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 /// Runs one test: problems in it are an error, else the findings decide.
 pub(super) fn run_case(rules: &RuleSet, file: &TestFile, case: &TestCase) -> Outcome {
@@ -137,12 +137,27 @@ fn read_events(
                     "a run would reject it as {} `{}`",
                     invalid.code.code, invalid.code.name
                 );
-                let d = located(codes::TEST_EVENT, &file.text, path, false, message);
+                let at = member_at(object, path, &invalid.message);
+                let d = located(codes::TEST_EVENT, &file.text, &at, false, message);
                 problems.push(d.with_help(help));
             }
         }
     }
     events
+}
+
+/// The place of the member a reader's message names first (`` `time` is
+/// not a timestamp``), or of the whole event when it has no such member.
+fn member_at(object: &Map<String, Json>, path: &[Step], message: &str) -> Vec<Step> {
+    let mut at = path.to_vec();
+    let named = message
+        .split('`')
+        .nth(1)
+        .filter(|n| object.contains_key(*n));
+    if let Some(name) = named {
+        at.push(Step::Key(name.to_string()));
+    }
+    at
 }
 
 /// Events the evaluation read but did not evaluate: copies, and events
