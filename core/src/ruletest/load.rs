@@ -45,8 +45,12 @@ fn syntax(text: &str, error: &serde_json::Error) -> Diagnostic {
     let message = format!("the test file is not valid JSON: {}", without_place(error));
     let d = Diagnostic::error(codes::TEST_JSON.code, message)
         .with_help("check the brackets, quotes and commas near the marked place");
-    let offset = offset_of(text, error.line(), error.column());
-    d.with_label(Span::locate(text, offset, offset + 1), "")
+    let start = offset_of(text, error.line(), error.column());
+    // The mark covers the whole character there: a span must not end
+    // inside one.
+    let width = text.get(start..).and_then(|t| t.chars().next());
+    let end = start + width.map_or(0, char::len_utf8);
+    d.with_label(Span::locate(text, start, end), "")
 }
 
 /// serde_json's message without its "at line L column C" tail, which the
@@ -67,7 +71,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         .take(line.saturating_sub(1))
         .map(str::len)
         .sum();
-    (start + column.saturating_sub(1)).min(text.len())
+    let mut offset = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 struct Reader<'t> {

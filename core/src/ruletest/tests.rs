@@ -188,3 +188,21 @@ fn test_files_are_found_by_name() {
     let back = rule_file_for(Path::new("rules/standard.test.json"));
     assert_eq!(back.as_deref(), Some(rules));
 }
+
+#[test]
+fn every_prefix_of_a_test_file_loads_or_fails_and_renders() {
+    let text = r#"{"rules": ["r.vakt"], "tests": [{"name": "ö and å", "period": "2026-03",
+        "events": [{"time": "2026-03-02T08:00:00Z", "user": "ä", "action": "login"}],
+        "expect": [{"rule": "failed", "key": {"user": "ä"}, "window": "2026-W10",
+                    "values": {"count": 1}}]}]}"#;
+    let rules = RuleSet::from_source("r.vakt", RULES).unwrap_or_else(|e| panic!("{e}"));
+    for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+        match load("t.test.json", &text[..end]) {
+            Ok(file) => {
+                let results = run(&rules, &file);
+                assert_eq!(results.results.len(), 1);
+            }
+            Err(error) => assert!(!error.render().is_empty()),
+        }
+    }
+}
