@@ -165,6 +165,13 @@ impl Reader<'_> {
         let period = self.period(object, &path);
         let params = self.params(object, &path);
         let only = self.strings(object, &path, "only");
+        if only.as_ref().is_some_and(Vec::is_empty) {
+            let at = child(&path, Step::Key("only".into()));
+            self.shape(
+                &at,
+                "`only` names no rule, so nothing would be compared".into(),
+            );
+        }
         let events = self.events(object, &path);
         let expect = self.expectations(object, &path);
         Some(TestCase {

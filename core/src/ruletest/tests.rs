@@ -206,3 +206,10 @@ fn every_prefix_of_a_test_file_loads_or_fails_and_renders() {
         }
     }
 }
+
+#[test]
+fn an_empty_only_is_refused() {
+    let text = test_file(r#"{"name": "a", "only": [], "events": [], "expect": []}"#);
+    let codes = load("t.test.json", &text).map_err(|e| e.diagnostics[0].code);
+    assert_eq!(codes.err(), Some("LV0602"));
+}
