@@ -12,7 +12,7 @@ use crate::read::canonical::from_object;
 use crate::report::{Finding, FindingWindow, Report};
 use crate::ruleset::RuleSet;
 use crate::time::{Calendar, parse_timestamp};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde_json::{Map, Value as Json};
 
@@ -262,11 +262,20 @@ fn window_matches(text: &str, window: &FindingWindow, zone: Tz) -> bool {
 
 /// The names a window goes by: its calendar label when it is a local day,
 /// ISO week or month, and its first and last day, `2026-03-01 to
-/// 2026-03-31`. A single event's window has none.
+/// 2026-03-31`; a sliding window's local start and end times, as
+/// explanations write them. A single event's window has none.
 fn labels(window: &FindingWindow) -> Vec<String> {
     let midnight = |t: &DateTime<FixedOffset>| t.time() == NaiveTime::MIN;
-    if window.start == window.end || !midnight(&window.start) || !midnight(&window.end) {
+    if window.start == window.end {
         return Vec::new();
+    }
+    if !midnight(&window.start) || !midnight(&window.end) {
+        let local = |t: &DateTime<FixedOffset>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+        return vec![format!(
+            "{} to {}",
+            local(&window.start),
+            local(&window.end)
+        )];
     }
     let first = window.start.date_naive();
     let next = window.end.date_naive();
@@ -294,9 +303,10 @@ pub fn window_text(window: &FindingWindow) -> String {
 pub(super) fn is_window(text: &str) -> bool {
     let text = text.trim();
     let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
+    let time = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").is_ok();
     let range = text
         .split_once(" to ")
-        .is_some_and(|(a, b)| day(a) && day(b));
+        .is_some_and(|(a, b)| (day(a) && day(b)) || (time(a) && time(b)));
     day(text)
         || range
         || is_week(text)

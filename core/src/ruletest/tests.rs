@@ -1,4 +1,5 @@
 use super::*;
+use chrono::TimeZone as _;
 
 const RULES: &str = r#"
 param limit = 3
@@ -176,6 +177,9 @@ fn windows_are_recognised() {
         assert!(compare::is_window(good), "{good}");
     }
     assert!(compare::is_window("2026-03-04T08:15:00+01:00"));
+    assert!(compare::is_window(
+        "2026-03-04 08:00:00 to 2026-03-04 08:10:00"
+    ));
     for bad in ["March", "2026-W60", "2026-13", "2026-03-01 to later"] {
         assert!(!compare::is_window(bad), "{bad}");
     }
@@ -212,4 +216,43 @@ fn an_empty_only_is_refused() {
     let text = test_file(r#"{"name": "a", "only": [], "events": [], "expect": []}"#);
     let codes = load("t.test.json", &text).map_err(|e| e.diagnostics[0].code);
     assert_eq!(codes.err(), Some("LV0602"));
+}
+
+#[test]
+fn a_sliding_window_is_written_as_its_local_start_and_end() {
+    let at = |h, m| {
+        chrono::FixedOffset::east_opt(3600)
+            .and_then(|o| o.with_ymd_and_hms(2026, 3, 4, h, m, 0).single())
+            .unwrap_or_else(|| panic!("a time"))
+    };
+    let window = crate::report::FindingWindow {
+        start: at(8, 0),
+        end: at(8, 10),
+    };
+    assert_eq!(
+        window_text(&window),
+        "2026-03-04 08:00:00 to 2026-03-04 08:10:00"
+    );
+}
+
+#[test]
+fn a_sliding_finding_is_matched_by_the_window_its_explanation_shows() {
+    let source = r#"rule burst {
+        title "Burst"; category unauthorized; severity high
+        where action == "login" and outcome == "failure"
+        group by user within 10 minutes
+        alert when count() >= 2
+        explain "{user}: {count} in {window}"
+    }"#;
+    let rules = RuleSet::from_source("b.vakt", source).unwrap_or_else(|e| panic!("{e}"));
+    let body = format!(
+        r#"{{"name": "burst", "events": [{}, {}], "expect": [{{"rule": "burst",
+            "window": "2026-03-02 08:01:00 to 2026-03-02 08:11:00",
+            "explanation": "anna: 2 in 2026-03-02 08:01:00 to 2026-03-02 08:11:00"}}]}}"#,
+        login(1),
+        login(3)
+    );
+    let file = load("t.test.json", &test_file(&body)).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = run(&rules, &file).results.remove(0).outcome;
+    assert_eq!(outcome, Outcome::Passed);
 }
