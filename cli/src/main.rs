@@ -5,6 +5,7 @@ mod demo;
 mod generate;
 mod run;
 mod summary;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -41,6 +42,8 @@ enum Command {
     Generate(generate::Args),
     /// Generate a month, run the standard rules on it and write the report.
     Demo(demo::Args),
+    /// Run the rule tests kept beside the rules: events in, expected findings out.
+    Test(test::Args),
 }
 
 /// A failure the command reports before exiting with `code`.
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::main(&args, quiet),
         Command::Generate(args) => generate::main(&args, quiet),
         Command::Demo(args) => demo::main(&args, quiet),
+        Command::Test(args) => test::main(&args, quiet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

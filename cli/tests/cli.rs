@@ -433,3 +433,88 @@ fn copies_are_dropped_by_default_and_kept_when_asked() {
     let kept = count(&["--duplicates", "keep"]);
     assert_eq!(kept, (Value::from(11), Value::from(0), 3));
 }
+
+#[test]
+fn the_standard_pack_passes_its_rule_tests() {
+    let out = loggvakt(&["test", "rules/standard.vakt"], &repo());
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("  ok      five failed sign-ins on one day fire\n"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("9 passed, 0 failed\n"), "{stderr}");
+    let by_folder = loggvakt(&["test", "rules"], &repo());
+    assert_eq!(
+        by_folder.status.code(),
+        Some(0),
+        "{}",
+        text(&by_folder.stderr)
+    );
+}
+
+#[test]
+fn a_failing_rule_test_shows_what_was_missing_and_what_came() {
+    let dir = scratch("ruletest-fail");
+    let rules = "rule locked {\n  title \"Locked\"; category unauthorized; severity low\n  \
+                 where action == \"lockout\"\n  explain \"{user} locked at {time}\"\n}\n";
+    std::fs::write(dir.join("lock.vakt"), rules).expect("write");
+    let tests = r#"{"tests": [
+      {"name": "bo is locked", "expect": [{"rule": "locked", "key": {"user": "bo"}}],
+       "events": [{"time": "2026-03-10T08:15:00+01:00", "user": "anna", "action": "lockout"}]},
+      {"name": "nothing happens", "events": [], "expect": []}
+    ]}"#;
+    std::fs::write(dir.join("lock.test.json"), tests).expect("write");
+    let out = loggvakt(&["test", "lock.vakt"], &dir);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let expected = "lock.test.json\n  \
+                    FAILED  bo is locked\n      \
+                    expected, but did not come:\n        \
+                    - locked  user=bo\n      \
+                    came, but not expected:\n        \
+                    - locked  user=anna  window 2026-03-10T08:15:00+01:00\n          \
+                    \"anna locked at 2026-03-10 08:15:00 +01:00\"\n  \
+                    ok      nothing happens\n\
+                    1 passed, 1 failed\n";
+    assert_eq!(stderr, expected);
+}
+
+#[test]
+fn a_broken_rule_test_is_a_coded_error_at_its_line() {
+    let dir = scratch("ruletest-broken");
+    std::fs::copy(
+        repo().join("rules/standard.vakt"),
+        dir.join("standard.vakt"),
+    )
+    .expect("copy");
+    let tests = "{\"rules\": [\"standard.vakt\"], \"tests\": [\n  {\"name\": \"typo\",\n   \
+                 \"expect\": [{\"rule\": \"locked_acount\"}],\n   \"events\": []}\n]}\n";
+    std::fs::write(dir.join("broken.test.json"), tests).expect("write");
+    let out = loggvakt(&["test", "broken.test.json"], &dir);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error[LV0603]: no rule is named `locked_acount`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> broken.test.json:3:24"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `locked_account`?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("0 passed, 0 failed, 1 could not run\n"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        dir.join("bad.test.json"),
+        "{\"tests\": [\n  {\"name\": 1,}\n]}",
+    )
+    .expect("write");
+    let out = loggvakt(&["test", "bad.test.json", "missing.vakt"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error[LV0607]"), "{stderr}");
+}

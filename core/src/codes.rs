@@ -99,6 +99,17 @@ registry! {
     BAD_COUNTRY = "LV0506", "bad_country", "a country is not a two-letter ISO 3166 code";
     CONFLICTING_RANGE =
         "LV0507", "conflicting_range", "an IP range is given two different countries";
+
+    TEST_JSON = "LV0601", "test_json", "a rule-test file is not valid JSON";
+    TEST_SHAPE = "LV0602", "test_shape",
+        "a member of a rule-test file is missing, unknown or of the wrong type";
+    TEST_RULE = "LV0603", "test_rule", "a rule test names a rule the rule files do not define";
+    TEST_PARAM = "LV0604", "test_param",
+        "a rule test sets a parameter the rules lack, or gives a value of the wrong type";
+    TEST_EVENT = "LV0605", "test_event", "an event in a rule test is not read or not evaluated";
+    TEST_VALUE = "LV0606", "test_value", "a zone, period or window in a rule test cannot be read";
+    NO_TESTS = "LV0607", "no_tests", "no rule-test file is found where one was asked for";
+
     BAD_TIME_OF_DAY =
         "LV0701", "bad_time_of_day", "a time of day is not HH:MM from 00:00 to 24:00";
     BAD_TIME_RANGE = "LV0702", "bad_time_range", "a time range is not written HH:MM-HH:MM";

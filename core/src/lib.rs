@@ -54,6 +54,7 @@ pub mod read;
 pub mod report;
 pub mod rule;
 pub mod ruleset;
+pub mod ruletest;
 pub mod time;
 
 pub use context::{Context, ContextError};

@@ -70,3 +70,24 @@ fn readme_rule_checks_clean() {
     let errors = check_source(&readme[start..end]);
     assert_eq!(errors, []);
 }
+
+#[test]
+fn rule_test_example_passes() {
+    let page = doc("docs/rule-tests.md");
+    let rules = blocks(&page, "vakt").remove(0);
+    let tests = blocks(&page, "json").remove(0);
+    let rules = loggvakt::RuleSet::from_source("sign-ins.vakt", &rules).unwrap();
+    let file = loggvakt::ruletest::load("sign-ins.test.json", &tests)
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    assert_eq!(file.rules, ["sign-ins.vakt"]);
+    let results = loggvakt::ruletest::run(&rules, &file).results;
+    assert_eq!(results.len(), 3);
+    for result in results {
+        assert_eq!(
+            result.outcome,
+            loggvakt::ruletest::Outcome::Passed,
+            "{}",
+            result.name
+        );
+    }
+}
