@@ -353,7 +353,7 @@ impl Checker<'_> {
             let before = self.diagnostics.len();
             self.condition(&condition.expr, &types::Scope::Event, "condition");
             let expanded = if self.diagnostics.len() == before {
-                self.expand(&condition.expr)
+                self.bounded(&condition.expr, condition.name.range)
             } else {
                 Expr {
                     kind: ExprKind::Literal(Literal::Bool(false)),
@@ -395,7 +395,7 @@ impl Checker<'_> {
             let spec = ExceptionSpec {
                 name: name.clone(),
                 reason: reason.unwrap_or_default(),
-                condition: self.expand(condition),
+                condition: self.bounded(condition, exception.name.range),
             };
             self.exceptions.insert(name.clone(), spec);
         }
@@ -419,32 +419,66 @@ impl Checker<'_> {
         found
     }
 
-    /// `expr` with every named condition and list replaced by its body.
-    pub(crate) fn expand(&self, expr: &Expr) -> Expr {
+    /// `expr` with named conditions and lists written out, when that stays
+    /// within the bounds on size and depth that keep evaluation cheap and
+    /// its recursion shallow; otherwise an error at `at` and a condition
+    /// that is never true. Expansion stops as soon as it is over the size
+    /// bound, so a condition used many times cannot exhaust memory.
+    fn bounded(&mut self, expr: &Expr, at: Range) -> Expr {
+        let mut budget = MAX_EXPANDED_SIZE;
+        let expanded = self.expand(expr, &mut budget);
+        let depth = expanded.as_ref().map_or(0, |e| measure(e).1);
+        match expanded {
+            Some(expanded) if depth <= MAX_EXPANDED_DEPTH => return expanded,
+            _ => {}
+        }
+        let message = format!(
+            "with its named conditions written out, the condition is over \
+             {MAX_EXPANDED_SIZE} parts or {MAX_EXPANDED_DEPTH} levels deep"
+        );
+        let help = "use each named condition fewer times, or split the rule".to_string();
+        self.report_with_help(codes::TOO_DEEP, at, message, help);
+        Expr {
+            kind: ExprKind::Literal(Literal::Bool(false)),
+            range: expr.range,
+        }
+    }
+
+    /// `expr` with every named condition and list replaced by its body;
+    /// `None` once more than `budget` parts would be written.
+    fn expand(&self, expr: &Expr, budget: &mut usize) -> Option<Expr> {
+        *budget = budget.checked_sub(1)?;
         let kind = match &expr.kind {
             ExprKind::Path(parts) => match parts.as_slice() {
                 [name] if self.conditions.contains_key(name) => {
-                    return self.conditions[name].clone();
+                    let body = &self.conditions[name];
+                    *budget = budget.checked_sub(measure(body).0)?;
+                    return Some(body.clone());
                 }
-                [name] if self.lists.contains_key(name) => return self.lists[name].1.clone(),
+                [name] if self.lists.contains_key(name) => {
+                    return Some(self.lists[name].1.clone());
+                }
                 _ => ExprKind::Path(parts.clone()),
             },
             ExprKind::Call(name, args) => {
-                ExprKind::Call(name.clone(), args.iter().map(|a| self.expand(a)).collect())
+                let args = args.iter().map(|a| self.expand(a, budget));
+                ExprKind::Call(name.clone(), args.collect::<Option<_>>()?)
             }
-            ExprKind::Unary(op, e) => ExprKind::Unary(*op, Box::new(self.expand(e))),
+            ExprKind::Unary(op, e) => ExprKind::Unary(*op, Box::new(self.expand(e, budget)?)),
             ExprKind::Binary(op, l, r) => {
-                ExprKind::Binary(*op, Box::new(self.expand(l)), Box::new(self.expand(r)))
+                let l = self.expand(l, budget)?;
+                ExprKind::Binary(*op, Box::new(l), Box::new(self.expand(r, budget)?))
             }
             ExprKind::Between(e, from, to) => {
-                ExprKind::Between(Box::new(self.expand(e)), from.clone(), to.clone())
+                let e = self.expand(e, budget)?;
+                ExprKind::Between(Box::new(e), from.clone(), to.clone())
             }
             other => other.clone(),
         };
-        Expr {
+        Some(Expr {
             kind,
             range: expr.range,
-        }
+        })
     }
 
     fn unused_definitions(&mut self, file: &ast::File) {
@@ -520,8 +554,8 @@ impl Checker<'_> {
             .explain
             .as_ref()
             .and_then(|e| self.template(e, &grouping, &aggregates));
-        let filter = filter.map(|f| self.expand(&f));
-        let alert = alert.map(|a| self.expand(&a));
+        let filter = filter.map(|f| self.bounded(&f, rule.name.range));
+        let alert = alert.map(|a| self.bounded(&a, rule.name.range));
         let mut exceptions = self.file_excepts.clone();
         for spec in self.resolve_excepts(&clauses.excepts) {
             if !exceptions.contains(&spec) {
@@ -700,6 +734,38 @@ impl Checker<'_> {
         }
         Some(GroupWindow::Sliding(seconds as i64))
     }
+}
+
+/// The most parts a condition may have once named conditions are expanded.
+pub const MAX_EXPANDED_SIZE: usize = 10_000;
+
+/// The deepest a condition may nest once named conditions are expanded.
+pub const MAX_EXPANDED_DEPTH: usize = 256;
+
+/// The number of nodes in `expr` and its depth, counted without recursion
+/// so that any tree can be measured; counting stops past the size limit.
+fn measure(expr: &Expr) -> (usize, usize) {
+    let mut stack = vec![(expr, 1)];
+    let (mut size, mut depth) = (0, 0);
+    while let Some((e, level)) = stack.pop() {
+        size += 1;
+        depth = depth.max(level);
+        if size > MAX_EXPANDED_SIZE {
+            break;
+        }
+        match &e.kind {
+            ExprKind::Call(_, args) => stack.extend(args.iter().map(|a| (a, level + 1))),
+            ExprKind::Unary(_, inner) | ExprKind::Between(inner, _, _) => {
+                stack.push((inner, level + 1));
+            }
+            ExprKind::Binary(_, l, r) => {
+                stack.push((l, level + 1));
+                stack.push((r, level + 1));
+            }
+            _ => {}
+        }
+    }
+    (size, depth)
 }
 
 fn calendar(word: &str) -> Calendar {

@@ -646,3 +646,18 @@ fn settings_and_ranges_are_checked() {
     let alert_field = SLIDING.replace("count() >= 3", "count() >= 3 and patient.protected");
     assert_eq!(codes(&alert_field)[0].0, "LV0207");
 }
+
+#[test]
+fn conditions_that_double_at_each_step_are_refused_quickly() {
+    let mut text = String::from("condition c0 = user == \"a\"\n");
+    for i in 1..40 {
+        text.push_str(&format!("condition c{i} = c{} and c{}\n", i - 1, i - 1));
+    }
+    text.push_str(&per_event("c39"));
+    let found = codes(&text);
+
+    // c0 has 3 parts and c(n) has 2^(n+2) - 1: c11 has 8,191, and c12
+    // (line 13) is the first over 10,000; the rest build on it.
+    assert_eq!(found[0], ("LV0104".into(), 13, 11));
+    assert!(found.iter().all(|(code, _, _)| code == "LV0104"));
+}
