@@ -92,6 +92,10 @@ fn run_reproduces_every_conformance_case() {
             &std::fs::read_to_string(case_dir.join("case.json")).expect("case"),
         )
         .expect("case JSON");
+        if case["kind"] == "diagnostics" {
+            check_reports_the_case(&case_dir, &case);
+            continue;
+        }
         let mut args = vec!["run".to_string(), "--rules".to_string()];
         args.extend(strings(&case["rules"]));
         args.push("--events".into());
@@ -122,6 +126,32 @@ fn run_reproduces_every_conformance_case() {
             "{}",
             case_dir.display()
         );
+    }
+}
+
+/// `check` on a diagnostics case prints each expected code at its place and
+/// exits 1 when an error is among them.
+fn check_reports_the_case(case_dir: &Path, case: &Value) {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(case_dir.join("expected.json")).expect("expected"),
+    )
+    .expect("expected JSON");
+    for file in strings(&case["rules"]) {
+        let out = loggvakt(&["check", &file], case_dir);
+        let stderr = text(&out.stderr);
+        let wanted = expected[&file].as_array().expect("diagnostics");
+        let errors = wanted.iter().any(|d| d["severity"] == "error");
+        assert_eq!(out.status.code(), Some(i32::from(errors)), "{stderr}");
+        for d in wanted {
+            let head = format!(
+                "[{}]: {}",
+                d["code"].as_str().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default()
+            );
+            let place = format!("{file}:{}:{}", d["line"], d["column"]);
+            assert!(stderr.contains(&head), "{head} not in\n{stderr}");
+            assert!(stderr.contains(&place), "{place} not in\n{stderr}");
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! every expression, and validates explanation templates. It reports every
 //! fault in a file at once and yields [`RuleSpec`]s ready for planning.
 
+mod never;
 mod template;
 mod types;
 
@@ -163,6 +164,10 @@ pub(crate) struct Checker<'t> {
     categories: Vec<(String, String)>,
     /// Whether a condition reads the context: `user.units`, `related()`, …
     pub(crate) reads_context: bool,
+    /// Conditions whose checks failed; they stand for `false`.
+    pub(crate) broken: BTreeSet<String>,
+    /// Whether the condition or rule being checked reads a broken condition.
+    pub(crate) reads_broken: bool,
 }
 
 impl<'t> Checker<'t> {
@@ -178,6 +183,8 @@ impl<'t> Checker<'t> {
             file_excepts: Vec::new(),
             categories: Vec::new(),
             reads_context: false,
+            broken: BTreeSet::new(),
+            reads_broken: false,
         }
     }
 }
@@ -350,19 +357,25 @@ impl Checker<'_> {
             if self.name_taken(&condition.name) {
                 continue;
             }
-            let before = self.diagnostics.len();
+            let errors = self.error_count();
+            self.reads_broken = false;
             self.condition(&condition.expr, &types::Scope::Event, "condition");
-            let expanded = if self.diagnostics.len() == before {
-                self.bounded(&condition.expr, condition.name.range)
-            } else {
-                Expr {
-                    kind: ExprKind::Literal(Literal::Bool(false)),
-                    range: condition.expr.range,
-                }
+            let mut expanded = None;
+            if self.error_count() == errors && !self.reads_broken {
+                expanded = Some(self.bounded(&condition.expr, condition.name.range));
+            }
+            let name = condition.name.value.clone();
+            if self.error_count() > errors || self.reads_broken {
+                self.broken.insert(name.clone());
+                expanded = None;
+            }
+            let never = Expr {
+                kind: ExprKind::Literal(Literal::Bool(false)),
+                range: condition.expr.range,
             };
-            self.conditions
-                .insert(condition.name.value.clone(), expanded);
+            self.conditions.insert(name, expanded.unwrap_or(never));
         }
+        self.reads_broken = false;
     }
 
     fn exceptions(&mut self, exceptions: &[ast::Exception]) {
@@ -481,6 +494,21 @@ impl Checker<'_> {
         })
     }
 
+    fn error_count(&self) -> usize {
+        let errors = self.diagnostics.iter();
+        errors.filter(|d| d.severity == Severity::Error).count()
+    }
+
+    fn never_fires(&mut self, rule: &ast::Rule, why: &str) {
+        let message = format!("rule `{}` can never fire: {why}", rule.name.value);
+        let range = rule.name.range;
+        let span = Span::locate(self.text, range.start, range.end);
+        let warning = Diagnostic::warning(codes::NEVER_FIRES.code, message)
+            .with_label(span, "")
+            .with_help("correct the condition, or remove the rule");
+        self.diagnostics.push(warning);
+    }
+
     fn unused_definitions(&mut self, file: &ast::File) {
         let lists = file.lists.iter().map(|l| (&l.name, "list"));
         let conditions = file.conditions.iter().map(|c| (&c.name, "condition"));
@@ -536,6 +564,8 @@ impl Checker<'_> {
     }
 
     fn rule(&mut self, rule: &ast::Rule) -> Option<RuleSpec> {
+        let errors_before = self.error_count();
+        self.reads_broken = false;
         let clauses = self.clauses(rule);
         let title = self.required(rule, &clauses, "title", clauses.title.clone());
         let category = self.required(rule, &clauses, "category", clauses.category.clone());
@@ -556,6 +586,14 @@ impl Checker<'_> {
             .and_then(|e| self.template(e, &grouping, &aggregates));
         let filter = filter.map(|f| self.bounded(&f, rule.name.range));
         let alert = alert.map(|a| self.bounded(&a, rule.name.range));
+        let never = filter
+            .as_ref()
+            .and_then(never::never_matches)
+            .or_else(|| alert.as_ref().and_then(never::never_alerts));
+        let sound = self.error_count() == errors_before && !self.reads_broken;
+        if let (Some(why), true) = (never, sound) {
+            self.never_fires(rule, &why);
+        }
         let mut exceptions = self.file_excepts.clone();
         for spec in self.resolve_excepts(&clauses.excepts) {
             if !exceptions.contains(&spec) {

@@ -64,6 +64,7 @@ registry! {
     UNKNOWN_EXCEPTION = "LV0225", "unknown_exception", "`except` names no declared exception";
     CONFLICTING_HOLIDAYS =
         "LV0226", "conflicting_holidays", "rule files declare different holiday calendars";
+    NEVER_FIRES = "LV0227", "never_fires", "a rule's condition can never hold";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";

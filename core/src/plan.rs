@@ -6,6 +6,7 @@
 
 mod node;
 
+pub(crate) use node::holds;
 pub use node::{ContextSet, Env, GroupNode, Node, PatientFlag};
 
 use crate::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};

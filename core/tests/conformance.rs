@@ -7,6 +7,9 @@
 //! A CSV case may add `"csv": {"map": {"time": "EventTime", …},
 //! "delimiter": ";", "quote": "'"}`; a `.tsv` file without a delimiter is
 //! tab-separated, as on the command line.
+//! A diagnostics case has `"kind": "diagnostics"` and only `rules`: its
+//! `expected.json` lists, per file, every diagnostic `check` gives —
+//! code, severity, line, column and message.
 //! Set `LOGGVAKT_BLESS=1` to write `expected.json` from the current result
 //! (then review the difference before committing it).
 
@@ -53,10 +56,36 @@ fn strings(case: &Value, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Every diagnostic of each rule file of a diagnostics case, as JSON.
+fn diagnostics_case(dir: &Path, case: &Value) -> String {
+    let mut files = serde_json::Map::new();
+    for name in strings(case, "rules") {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let found: Vec<Value> = loggvakt::check_source(&text)
+            .iter()
+            .map(|d| {
+                let span = d.span().unwrap();
+                serde_json::json!({
+                    "code": d.code,
+                    "severity": format!("{:?}", d.severity).to_lowercase(),
+                    "line": span.line,
+                    "column": span.column,
+                    "message": d.message,
+                })
+            })
+            .collect();
+        files.insert(name, Value::Array(found));
+    }
+    serde_json::to_string_pretty(&Value::Object(files)).unwrap() + "\n"
+}
+
 /// Runs one case and returns the report without `run`, pretty-printed.
 fn run_case(dir: &Path) -> String {
     let case: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
+    if case["kind"] == "diagnostics" {
+        return diagnostics_case(dir, &case);
+    }
     let rule_paths: Vec<PathBuf> = strings(&case, "rules")
         .iter()
         .map(|p| dir.join(p))

@@ -661,3 +661,27 @@ fn conditions_that_double_at_each_step_are_refused_quickly() {
     assert_eq!(found[0], ("LV0104".into(), 13, 11));
     assert!(found.iter().all(|(code, _, _)| code == "LV0104"));
 }
+
+#[test]
+fn rules_that_can_never_fire_are_warned_about() {
+    let warn = |condition: &str| codes(&per_event(condition));
+    let never = vec![("LV0227".to_string(), 2, 6)];
+
+    assert_eq!(warn(r#"action == "read" and action == "print""#), never);
+    assert_eq!(warn(r#"patient == null and patient == "p1""#), never);
+    assert_eq!(warn("patient != null and patient == null"), never);
+    assert_eq!(warn("user in {} and patient != null"), never);
+    assert_eq!(warn("1 == 2"), never);
+    assert_eq!(warn("not true"), never);
+    assert!(warn(r#"action == "read" or action == "print""#).is_empty());
+    assert!(warn(r#"action == "read" and patient != null"#).is_empty());
+    assert!(warn(r#"action == "read" and action == "read""#).is_empty());
+
+    let alert = |condition: &str| codes(&SLIDING.replace("count() >= 3", condition));
+    let never_alert = vec![("LV0227".to_string(), 3, 6)];
+    assert_eq!(alert("count() < 1"), never_alert);
+    assert_eq!(alert("count() == 0"), never_alert);
+    assert_eq!(alert("1 > count()"), never_alert);
+    assert!(alert("count() < 2").is_empty());
+    assert!(alert("count() == 1").is_empty());
+}

@@ -273,6 +273,7 @@ fn definition_type(checker: &mut Checker<'_>, name: &str, scope: &Scope) -> Opti
     let kind = if let Some((kind, _)) = checker.lists.get(name) {
         *kind
     } else if checker.conditions.contains_key(name) {
+        checker.reads_broken |= checker.broken.contains(name);
         Type::Bool
     } else {
         return None;

@@ -62,7 +62,7 @@ fn grouped(
         .filter_map(|(a, v)| v.map(|v| (a.name.clone(), v)))
         .collect();
     let label = window_label(rule.window, zone, start, end);
-    let lookup = |name: &str| group_value(rule, &keys, &values, &label, name);
+    let lookup = |name: &str| group_value(rule, &keys, &values, (&label, group.count), name);
     Finding {
         rule: rule.spec.name.clone(),
         title: rule.spec.title.clone(),
@@ -102,7 +102,7 @@ fn group_value(
     rule: &PlannedRule,
     keys: &BTreeMap<String, String>,
     values: &BTreeMap<String, f64>,
-    label: &str,
+    (label, events): (&str, u64),
     name: &str,
 ) -> String {
     if let Some(value) = keys.get(name) {
@@ -112,7 +112,7 @@ fn group_value(
         return number(*value);
     }
     match name {
-        "count" => "0".into(),
+        "count" => events.to_string(),
         "window" => label.into(),
         "rule" => rule.spec.name.clone(),
         "title" => rule.spec.title.clone(),
