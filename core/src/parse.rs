@@ -141,3 +141,7 @@ fn too_deep(text: &str, at: usize) -> Diagnostic {
 #[cfg(test)]
 #[path = "parse_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "parse/grammar_tests.rs"]
+mod grammar_tests;

@@ -685,3 +685,20 @@ fn rules_that_can_never_fire_are_warned_about() {
     assert!(alert("count() < 2").is_empty());
     assert!(alert("count() == 1").is_empty());
 }
+
+#[test]
+fn misspelt_lists_and_conditions_get_a_suggestion() {
+    let text = "list service_accounts = {\"svc\"}\ncondition off_hours = hour(time) < 6\n"
+        .to_string()
+        + &per_event("user in service_acounts or of_hours");
+    let diagnostics = check_source(&text);
+    let helps: Vec<String> = diagnostics.iter().filter_map(|d| d.help.clone()).collect();
+    assert!(
+        helps.contains(&"did you mean `service_accounts`?".to_string()),
+        "{helps:?}"
+    );
+    assert!(
+        helps.contains(&"did you mean `off_hours`?".to_string()),
+        "{helps:?}"
+    );
+}

@@ -150,7 +150,9 @@ fn unknown_field(checker: &mut Checker<'_>, path: &Spanned<Vec<String>>) {
         value: path.value.join("."),
         range: path.range,
     };
-    let params: Vec<String> = checker.params.keys().cloned().collect();
+    let mut params: Vec<String> = checker.params.keys().cloned().collect();
+    params.extend(checker.lists.keys().cloned());
+    params.extend(checker.conditions.keys().cloned());
     let mut names: Vec<&str> = Field::CANONICAL.iter().map(|(n, _)| *n).collect();
     names.extend(params.iter().map(String::as_str));
     names.extend(CONTEXT_PATHS.iter().map(|(p, _)| *p));
