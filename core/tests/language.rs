@@ -702,3 +702,15 @@ fn misspelt_lists_and_conditions_get_a_suggestion() {
         "{helps:?}"
     );
 }
+
+#[test]
+fn sets_are_not_values() {
+    assert_eq!(
+        codes(&per_event("user.units == null")),
+        [("LV0207".into(), 4, 9)]
+    );
+    assert_eq!(
+        codes(&per_event("{\"a\"} != null")),
+        [("LV0207".into(), 4, 9)]
+    );
+}

@@ -506,6 +506,15 @@ fn mismatch(checker: &mut Checker<'_>, op: BinaryOp, lhs: &Expr, rhs: &Expr, l: 
 }
 
 fn equality(checker: &mut Checker<'_>, lhs: &Expr, rhs: &Expr, l: Type, r: Type) -> bool {
+    let sets = [
+        Type::TextSet,
+        Type::NumberSet,
+        Type::NetworkSet,
+        Type::ContextList,
+    ];
+    if sets.contains(&l) || sets.contains(&r) {
+        return false;
+    }
     if l == Type::Null || r == Type::Null || l.loose() || r.loose() {
         return true;
     }
