@@ -41,11 +41,14 @@ pub enum Function {
     Country,
     /// `related(user, patient, time)`: whether a care relation holds.
     Related,
+    /// `on_shift(user, time)`: whether the user's schedule has a shift then;
+    /// missing when the user has no schedule.
+    OnShift,
 }
 
 impl Function {
     /// Every function rules can call, in the order the docs list them.
-    pub const ALL: [Function; 16] = [
+    pub const ALL: [Function; 17] = [
         Function::Exists,
         Function::Lower,
         Function::Upper,
@@ -62,6 +65,7 @@ impl Function {
         Function::Holiday,
         Function::Country,
         Function::Related,
+        Function::OnShift,
     ];
 
     /// The name rules call it by.
@@ -83,6 +87,7 @@ impl Function {
             Function::Holiday => "holiday",
             Function::Country => "country",
             Function::Related => "related",
+            Function::OnShift => "on_shift",
         }
     }
 
@@ -107,6 +112,7 @@ impl Function {
             | Function::Holiday => &[T::Time],
             Function::Country => &[T::Ip],
             Function::Related => &[T::Text, T::Text, T::Time],
+            Function::OnShift => &[T::Text, T::Time],
         }
     }
 
@@ -122,7 +128,8 @@ impl Function {
             | Function::Contains
             | Function::Matches
             | Function::Holiday
-            | Function::Related => Type::Bool,
+            | Function::Related
+            | Function::OnShift => Type::Bool,
         }
     }
 

@@ -285,6 +285,7 @@ fn patient_flag(parts: &[String]) -> Option<PatientFlag> {
     match parts {
         [a, b] if a == "patient" && b == "protected" => Some(PatientFlag::Protected),
         [a, b] if a == "patient" && b == "media_interest" => Some(PatientFlag::MediaInterest),
+        [a, b] if a == "user" && b == "known" => Some(PatientFlag::UserKnown),
         _ => None,
     }
 }

@@ -501,6 +501,15 @@ fn context() -> std::sync::Arc<loggvakt::context::Context> {
                 .with_unit("ward-9")
                 .with_permission("emergency"),
         )
+        .add_user(
+            User::new("nils").with_schedule(loggvakt::context::Schedule::new([
+                loggvakt::context::Shift::new(
+                    chrono::WeekdaySet::ALL,
+                    chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap(),
+                    chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+                ),
+            ])),
+        )
         .add_patient(Patient::new("p1").with_unit("ward-7"))
         .add_patient(Patient::new("p2").with_protected(true).with_unit("ward-9"))
         .add_patient(Patient::new("p3").with_media_interest(true))
@@ -713,4 +722,32 @@ fn sets_are_not_values() {
         codes(&per_event("{\"a\"} != null")),
         [("LV0207".into(), 4, 9)]
     );
+}
+
+#[test]
+fn schedules_known_users_and_absent_lists() {
+    let events = vec![
+        // 23:30 local: nils is on his night shift; anna has no schedule.
+        read("night-nils", "nils", "p1", "2026-03-05T22:30:00Z"),
+        read("day-nils", "nils", "p1", "2026-03-05T12:00:00Z"),
+        read("night-anna", "anna", "p1", "2026-03-05T22:30:00Z"),
+        read("stranger", "eve", "p1", "2026-03-05T12:00:00Z"),
+    ];
+    let options = || Options {
+        context: Some(context()),
+        ..Options::default()
+    };
+    let run =
+        |condition: &str| ids(&rules(&per_event(condition)).evaluate(events.clone(), options()));
+
+    assert_eq!(run("on_shift(user, time)"), ["night-nils"]);
+    assert_eq!(run("on_shift(user, time) == false"), ["day-nils"]);
+    assert_eq!(
+        run("on_shift(user, time) == null"),
+        ["night-anna", "stranger"]
+    );
+    assert_eq!(run("not user.known"), ["stranger"]);
+    // A list the context lacks holds nothing, and lacks nothing either.
+    assert!(run("user in lists.absent").is_empty());
+    assert!(run("user not in lists.absent").is_empty());
 }

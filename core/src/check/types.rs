@@ -247,7 +247,8 @@ fn path_type(checker: &mut Checker<'_>, expr: &Expr, parts: &[String], scope: &S
 }
 
 /// The look-ups of the context data by path, with their types.
-pub const CONTEXT_PATHS: [(&str, Type); 6] = [
+pub const CONTEXT_PATHS: [(&str, Type); 7] = [
+    ("user.known", Type::Bool),
     ("user.units", Type::TextSet),
     ("user.roles", Type::TextSet),
     ("user.permissions", Type::TextSet),
@@ -335,7 +336,10 @@ fn function_type(
         checker.report_with_help(codes::TYPE_MISMATCH, name.range, message, help);
         return Type::Unknown;
     }
-    if matches!(function, Function::Related | Function::Country) {
+    if matches!(
+        function,
+        Function::Related | Function::Country | Function::OnShift
+    ) {
         checker.reads_context = true;
     }
     let params = function.params();

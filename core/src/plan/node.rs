@@ -79,9 +79,11 @@ pub enum ContextSet {
     List(String),
 }
 
-/// A fact the context holds about the event's patient.
+/// A fact the context holds about the event's user or patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PatientFlag {
+    /// `user.known`: the context knows the event's user.
+    UserKnown,
     /// `patient.protected`: protected identity.
     Protected,
     /// `patient.media_interest`: a person of media interest.
@@ -207,11 +209,13 @@ fn in_context<'a>(
             context.patient_units(patient)
         }
         ContextSet::List(name) => {
-            let list = context.list(name);
+            let Some(list) = context.list(name) else {
+                return Val::Bool(false);
+            };
             let found = match value {
                 Val::Missing => return Val::Bool(false),
-                Val::Text(s) => list.is_some_and(|l| l.contains_text(s)),
-                Val::Ip(ip) => list.is_some_and(|l| l.contains_ip(*ip)),
+                Val::Text(s) => list.contains_text(s),
+                Val::Ip(ip) => list.contains_ip(*ip),
                 _ => false,
             };
             return Val::Bool(found == want);
@@ -224,12 +228,16 @@ fn in_context<'a>(
 }
 
 fn patient_flag<'a>(flag: PatientFlag, event: &Event, env: &Env) -> Val<'a> {
+    if flag == PatientFlag::UserKnown {
+        return Val::Bool(env.context.is_known_user(&event.user));
+    }
     let Some(patient) = event.patient.as_deref() else {
         return Val::Missing;
     };
     let known = match flag {
         PatientFlag::Protected => env.context.patient_protected(patient),
         PatientFlag::MediaInterest => env.context.patient_media_interest(patient),
+        PatientFlag::UserKnown => None,
     };
     known.map_or(Val::Missing, Val::Bool)
 }
@@ -249,6 +257,15 @@ fn call<'a>(function: Function, args: &'a [Node], event: &'a Event, env: &Env) -
     }
     match (function, first) {
         (Function::Related, Val::Text(user)) => related(&user, &arg(1), &arg(2), env),
+        (Function::OnShift, Val::Text(user)) => match arg(1) {
+            Val::Time(t) => {
+                let local = t.with_timezone(&env.zone).naive_local();
+                env.context
+                    .on_shift(&user, local)
+                    .map_or(Val::Missing, Val::Bool)
+            }
+            _ => Val::Missing,
+        },
         (Function::Country, Val::Ip(ip)) => env
             .context
             .country(ip)
