@@ -132,23 +132,23 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
     warn_about_rules(&job.rules, quiet);
     let csv = csv_args(&args.csv)?;
     csv_options_apply(&args.csv, &job.events)?;
+    let reads_context = job.rules.reads_context();
     let report = execute_with(job, &csv)?;
     write_outputs(&report, &args.out)?;
     if !quiet {
         crate::say(&summary::render(&report, &args.out));
+    }
+    if reads_context && !quiet {
+        crate::say(
+            "note: no context data was given, so rules that look up users, patients, \
+             care relations or lists (user.units, related(), …) knew no one\n",
+        );
     }
     Ok(())
 }
 
 /// Prints the rule files' warnings, such as unused parameters.
 fn warn_about_rules(rules: &RuleSet, quiet: bool) {
-    if rules.reads_context() && !quiet {
-        crate::say(
-            "warning: the rules look up context data (user.units, patient.protected, \
-             related(), country(), lists.NAME), but no context was given: every user \
-             and patient is unknown and related() is false\n",
-        );
-    }
     for (file, warning) in rules.warnings() {
         if !quiet {
             crate::say(&format!(
