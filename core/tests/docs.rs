@@ -91,3 +91,28 @@ fn rule_test_example_passes() {
         );
     }
 }
+
+#[test]
+fn the_standard_pack_guide_covers_every_rule_and_parameter() {
+    let guide = doc("docs/standard-pack.md");
+    let pack = loggvakt::RuleSet::standard().unwrap();
+    for rule in pack.rules() {
+        let heading = format!(
+            "### {} — {}, {}",
+            rule.name,
+            rule.category,
+            rule.severity.as_str()
+        );
+        assert!(
+            guide.contains(&heading),
+            "docs/standard-pack.md lacks `{heading}`"
+        );
+    }
+    for (name, value) in pack.params() {
+        let row = format!("| `{name}` | {} |", loggvakt::print::literal(value));
+        assert!(
+            guide.contains(&row),
+            "docs/standard-pack.md lacks the row `{row}`"
+        );
+    }
+}
