@@ -55,6 +55,7 @@ pub mod report;
 pub mod rule;
 pub mod ruleset;
 pub mod ruletest;
+pub mod sample;
 pub mod time;
 
 pub use context::{Context, ContextError};
