@@ -30,6 +30,7 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
         period: Some(month),
         command: crate::command_line(),
         now: chrono::Utc::now(),
+        seed: Some(SEED.to_string()),
         ..Options::default()
     };
     let events = vec![(args.out.join("events.jsonl"), Format::Jsonl)];

@@ -56,6 +56,11 @@ pub struct Args {
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
 
+    /// The seed of the samples: a number or any text. Without it, rules that
+    /// sample get a fresh seed from the operating system, written in the report.
+    #[arg(long, value_name = "SEED")]
+    seed: Option<String>,
+
     /// Overrides a parameter the rule files declare; may be repeated.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
@@ -180,6 +185,7 @@ fn job(args: &Args) -> Result<Job, Failure> {
         now: parse_now(args.now.as_deref())?,
         command: crate::command_line(),
         duplicates: args.duplicates == Duplicates::Drop,
+        seed: args.seed.clone(),
         ..Options::default()
     };
     Ok(Job {

@@ -104,6 +104,7 @@ fn run_reproduces_every_conformance_case() {
             ("--format", "format"),
             ("--period", "period"),
             ("--tz", "tz"),
+            ("--seed", "seed"),
         ] {
             if let Some(value) = case[name].as_str() {
                 args.extend([option.to_string(), value.to_string()]);

@@ -40,6 +40,10 @@ pub struct File {
     pub exceptions: Vec<Exception>,
     /// Exceptions every rule of the file applies (`except NAME` outside rules).
     pub excepts: Vec<Spanned<String>>,
+    /// `sample N findings per category` declarations.
+    pub samples: Vec<Spanned<f64>>,
+    /// `spot check …` declarations.
+    pub spot_checks: Vec<SpotCheck>,
     /// The rules, in order.
     pub rules: Vec<Rule>,
 }
@@ -125,6 +129,19 @@ pub struct Condition {
     pub name: Spanned<String>,
     /// The condition.
     pub expr: Expr,
+}
+
+/// `spot check N users, M events each where CONDITION`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotCheck {
+    /// How many users.
+    pub users: Spanned<f64>,
+    /// How many events of each.
+    pub events: Spanned<f64>,
+    /// The population: the events the spot check draws from.
+    pub filter: Expr,
+    /// The whole declaration.
+    pub range: Range,
 }
 
 /// `exception NAME { reason "…" where CONDITION }`.

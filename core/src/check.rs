@@ -48,6 +48,31 @@ pub struct RuleSpec {
     pub exceptions: Vec<ExceptionSpec>,
 }
 
+/// What a file asks to be sampled.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SamplingSpec {
+    /// `sample N findings per category`.
+    pub findings_per_category: Option<usize>,
+    /// `spot check …`.
+    pub spot_check: Option<SpotCheckSpec>,
+}
+
+/// A checked spot check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotCheckSpec {
+    /// How many users.
+    pub users: usize,
+    /// How many events of each user.
+    pub events: usize,
+    /// The population filter, with names expanded.
+    pub filter: Expr,
+    /// The population filter as written, in canonical form.
+    pub written: String,
+}
+
+/// The largest sample a directive may ask for.
+pub const MAX_SAMPLE: f64 = 1_000_000.0;
+
 /// A checked exception.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionSpec {
@@ -100,6 +125,8 @@ pub struct Checked {
     pub categories: Vec<(String, String)>,
     /// Whether its conditions read context data.
     pub reads_context: bool,
+    /// Its sampling directives.
+    pub sampling: SamplingSpec,
     /// Its rules, in the order written.
     pub rules: Vec<RuleSpec>,
     /// Warnings found.
@@ -125,6 +152,7 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
     checker.conditions(&file.conditions);
     checker.exceptions(&file.exceptions);
     checker.file_excepts = checker.resolve_excepts(&file.excepts);
+    let sampling = checker.sampling(file);
     let rules = checker.rules(&file.rules);
     checker.unused_params(&file.params);
     checker.unused_definitions(file);
@@ -139,6 +167,7 @@ pub fn check(file: &ast::File, text: &str) -> Result<Checked, CheckError> {
         holidays,
         categories: checker.categories,
         reads_context: checker.reads_context,
+        sampling,
         rules,
         warnings: diagnostics,
     })
@@ -228,6 +257,49 @@ impl Checker<'_> {
             self.report_with_help(codes::UNKNOWN_ZONE, first.range, message, help);
         }
         zone
+    }
+
+    fn sampling(&mut self, file: &ast::File) -> SamplingSpec {
+        self.second_directive(file.samples.iter().map(|s| s.range), "sample");
+        let ranges = file.spot_checks.iter().map(|s| s.range);
+        self.second_directive(ranges, "spot check");
+        let findings_per_category = file.samples.first().and_then(|n| self.sample_size(n));
+        let spot_check = file.spot_checks.first().and_then(|spot| {
+            let users = self.sample_size(&spot.users);
+            let events = self.sample_size(&spot.events);
+            let errors = self.error_count();
+            self.condition(&spot.filter, &types::Scope::Event, "spot check");
+            let filter = self.bounded(&spot.filter, spot.range);
+            (self.error_count() == errors).then_some(())?;
+            Some(SpotCheckSpec {
+                users: users?,
+                events: events?,
+                filter,
+                written: crate::print::expr(&spot.filter),
+            })
+        });
+        SamplingSpec {
+            findings_per_category,
+            spot_check,
+        }
+    }
+
+    fn second_directive(&mut self, mut ranges: impl Iterator<Item = Range>, what: &str) {
+        for range in ranges.by_ref().skip(1) {
+            let message = format!("a second `{what}` is given; a file has at most one");
+            self.report(codes::BAD_SAMPLE, range, message, "second one");
+        }
+    }
+
+    fn sample_size(&mut self, size: &Spanned<f64>) -> Option<usize> {
+        let n = size.value;
+        if n >= 1.0 && n.fract() == 0.0 && n <= MAX_SAMPLE {
+            return Some(n as usize);
+        }
+        let message = format!("a sample of {n} cannot be drawn");
+        let help = "give a whole number from 1 to 1000000".to_string();
+        self.report_with_help(codes::BAD_SAMPLE, size.range, message, help);
+        None
     }
 
     fn holidays(&mut self, declared: &[Spanned<String>]) -> Option<HolidayCalendar> {

@@ -65,6 +65,7 @@ registry! {
     CONFLICTING_HOLIDAYS =
         "LV0226", "conflicting_holidays", "rule files declare different holiday calendars";
     NEVER_FIRES = "LV0227", "never_fires", "a rule's condition can never hold";
+    BAD_SAMPLE = "LV0228", "bad_sample", "a sampling directive is repeated or asks for an impossible size";
 
     INVALID_JSON = "LV0301", "invalid_json", "a record is not valid JSON";
     MISSING_FIELD = "LV0302", "missing_field", "a record lacks a required field";

@@ -7,6 +7,7 @@
 
 mod dedup;
 mod explain;
+mod sampling;
 mod sliding;
 mod state;
 
@@ -16,7 +17,7 @@ use crate::event::{Event, FieldValue};
 use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{
-    ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA,
+    ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA, Samples,
 };
 use crate::ruleset::RuleSet;
 use crate::time::HolidayCalendar;
@@ -24,6 +25,7 @@ use crate::time::{Calendar, local_date, start_of_day};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use dedup::{Dedup, Seen};
+use sampling::Sampling;
 use state::{Counts, Group, Input, RuleState, encode_key};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -53,6 +55,10 @@ pub struct Options {
     /// Users, patients, care relations and lists that rules look up;
     /// without it, nobody is known.
     pub context: Option<Arc<Context>>,
+    /// The seed of the samples: a number in decimal or any text. Without
+    /// one, rules that sample get a fresh seed from the operating system,
+    /// recorded in the report.
+    pub seed: Option<String>,
     /// Whether a second copy of an event (same id, same content) is
     /// rejected as `duplicate_event` rather than evaluated again. Costs
     /// memory for each distinct event id.
@@ -71,6 +77,7 @@ impl Default for Options {
             location_limit: 5,
             holidays: None,
             context: None,
+            seed: None,
             duplicates: true,
         }
     }
@@ -86,6 +93,7 @@ pub struct Evaluation<'r> {
     states: Vec<RuleState>,
     counts: Counts,
     dedup: Dedup,
+    sampling: Sampling,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
@@ -114,7 +122,9 @@ impl<'r> Evaluation<'r> {
             .map(|_| RuleState::default())
             .collect();
         tracing::debug!(rules = rules.planned().len(), zone = %zone.name(), "evaluation starts");
+        let sampling = Sampling::new(rules, options.seed.clone());
         Evaluation {
+            sampling,
             rules,
             zone,
             env: Env {
@@ -164,6 +174,7 @@ impl<'r> Evaluation<'r> {
         }
         self.counts.evaluated += 1;
         self.widen_span(event.time);
+        self.sampling.offer(event, &self.env);
         let mut windows = Windows::default();
         let limit = self.options.evidence_limit;
         let env = &self.env;
@@ -231,12 +242,13 @@ impl<'r> Evaluation<'r> {
             });
         }
         findings.sort_by(finding_order);
+        let samples = self.sampling.draw(&mut findings);
         tracing::debug!(
             findings = findings.len(),
             read = self.counts.read,
             "evaluation done"
         );
-        self.build(period, stats, findings, exceptions.into_report())
+        self.build(period, stats, (findings, samples), exceptions.into_report())
     }
 
     /// Turns a sliding rule's samples into the windows that fire.
@@ -262,7 +274,7 @@ impl<'r> Evaluation<'r> {
         self,
         period: Option<(DateTime<Utc>, DateTime<Utc>)>,
         rule_stats: Vec<RuleStat>,
-        findings: Vec<Finding>,
+        (findings, samples): (Vec<Finding>, Samples),
         exceptions: Vec<ExceptionUse>,
     ) -> Report {
         let local = |t: DateTime<Utc>| t.with_timezone(&self.zone).fixed_offset();
@@ -284,6 +296,9 @@ impl<'r> Evaluation<'r> {
             input: self.counts.summary(self.dedup.examples()),
             rule_stats,
             categories: self.rules.categories().to_vec(),
+            seed: self.sampling.seed.clone(),
+            sampling: self.sampling.info(self.rules),
+            samples,
             exceptions,
             findings,
         }

@@ -118,6 +118,11 @@ pub fn plan_rule(spec: &RuleSpec, params: &Params) -> PlannedRule {
     }
 }
 
+/// Plans a condition over one event, such as a spot check's population.
+pub fn plan_filter(expr: &Expr, params: &Params) -> Node {
+    Planner { params }.event_node(expr)
+}
+
 /// Lowering with the parameter values in force.
 struct Planner<'p> {
     params: &'p Params,

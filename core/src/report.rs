@@ -37,6 +37,13 @@ pub struct Report {
     pub rule_stats: Vec<RuleStat>,
     /// The categories in force, built-in first, with their titles.
     pub categories: Vec<CategoryInfo>,
+    /// The seed of the samples; `null` when the rules sample nothing and
+    /// no seed was given.
+    pub seed: Option<String>,
+    /// How samples are drawn, and what the rules ask for.
+    pub sampling: SamplingInfo,
+    /// The samples drawn.
+    pub samples: Samples,
     /// The exceptions in force, with the events each left out.
     pub exceptions: Vec<ExceptionUse>,
     /// The findings, sorted by category, rule, key and window start.
@@ -148,6 +155,102 @@ pub struct RuleStat {
     pub findings: u64,
 }
 
+/// The sampling method and the directives in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SamplingInfo {
+    /// The method's name (`docs/sampling.md`).
+    pub method: String,
+    /// The version of its derivation.
+    pub version: u32,
+    /// `sample N findings per category`, if given.
+    pub findings_per_category: Option<usize>,
+    /// `spot check …`, if given.
+    pub spot_check: Option<SpotCheckInfo>,
+}
+
+/// A spot check as the rules ask for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpotCheckInfo {
+    /// How many users.
+    pub users: usize,
+    /// How many events of each.
+    pub events_per_user: usize,
+    /// The population filter, as written in the rule file.
+    pub population: String,
+}
+
+/// The samples of one run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Samples {
+    /// Per category with findings: which to review.
+    pub findings: Vec<CategorySample>,
+    /// The spot check of ordinary activity, if the rules ask for one.
+    pub spot_check: Option<SpotSample>,
+}
+
+/// The findings of one category chosen for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategorySample {
+    /// The category.
+    pub category: String,
+    /// Its findings.
+    pub findings: usize,
+    /// The chosen ones, smallest draw first.
+    pub selected: Vec<SampledFinding>,
+}
+
+/// A finding chosen for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SampledFinding {
+    /// The finding's rule.
+    pub rule: String,
+    /// Its key values by name.
+    pub key: BTreeMap<String, String>,
+    /// Its window start, local time.
+    pub window_start: String,
+    /// Its draw, 16 hex digits.
+    pub draw: String,
+}
+
+/// The spot check drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpotSample {
+    /// Users with at least one event in the population.
+    pub population_users: usize,
+    /// Events in the population.
+    pub population_events: u64,
+    /// The users chosen, smallest draw first.
+    pub users: Vec<SpotUserSample>,
+}
+
+/// A user chosen for the spot check, with their sampled events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpotUserSample {
+    /// The user.
+    pub user: String,
+    /// The user's draw, 16 hex digits.
+    pub draw: String,
+    /// The user's events in the population.
+    pub events: u64,
+    /// The sampled events, smallest draw first.
+    pub sampled: Vec<SpotEvent>,
+}
+
+/// An event chosen for the spot check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpotEvent {
+    /// The event's id, when it has one.
+    pub id: Option<String>,
+    /// When it happened, UTC.
+    pub time: String,
+    /// What was done.
+    pub action: String,
+    /// Whose record, if any.
+    pub patient: Option<String>,
+    /// Its draw, 16 hex digits.
+    pub draw: String,
+}
+
 /// A category and its title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CategoryInfo {
@@ -183,6 +286,9 @@ pub struct Finding {
     pub category: Category,
     /// The severity.
     pub severity: Level,
+    /// Whether the finding is among those chosen for review by the
+    /// findings sample; false when the rules sample no findings.
+    pub sampled: bool,
     /// The rule's tags.
     pub tags: Vec<String>,
     /// The group key values by key name.

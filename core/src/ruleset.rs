@@ -1,7 +1,7 @@
 //! The rule set: parsed, checked and planned rule files, ready to evaluate.
 
 use crate::ast::{self, Literal};
-use crate::check::{RuleSpec, check};
+use crate::check::{RuleSpec, SamplingSpec, check};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{Evaluation, Options};
@@ -59,6 +59,7 @@ pub struct RuleSet {
     holidays: Option<HolidayCalendar>,
     categories: Vec<CategoryInfo>,
     reads_context: bool,
+    sampling: SamplingSpec,
     params: Params,
     rules: Vec<PlannedRule>,
     warnings: Vec<(String, Diagnostic)>,
@@ -97,6 +98,7 @@ impl RuleSet {
             holidays: None,
             categories: built_in_categories(),
             reads_context: false,
+            sampling: SamplingSpec::default(),
             params: Params::new(),
             rules: Vec::new(),
             warnings: Vec::new(),
@@ -126,6 +128,8 @@ impl RuleSet {
             .map_err(|d| error(vec![d]))?;
         self.merge_categories(&checked.categories);
         self.reads_context |= checked.reads_context;
+        self.merge_sampling(checked.sampling, &file, text)
+            .map_err(|d| error(vec![d]))?;
         for (param, value) in &checked.params {
             self.merge_param(param, value, &file, text)
                 .map_err(|d| error(vec![d]))?;
@@ -212,6 +216,46 @@ impl RuleSet {
     /// files' calendar, else Sweden's public holidays.
     pub fn holidays(&self, preferred: Option<HolidayCalendar>) -> HolidayCalendar {
         preferred.or(self.holidays).unwrap_or_default()
+    }
+
+    fn merge_sampling(
+        &mut self,
+        sampling: SamplingSpec,
+        file: &ast::File,
+        text: &str,
+    ) -> Result<(), Diagnostic> {
+        let twice = |at: Option<crate::ast::Range>, what: &str| {
+            let at = at.unwrap_or_default();
+            let span = crate::diagnostic::Span::locate(text, at.start, at.end);
+            let message = format!("`{what}` is given in another file too; a run has one");
+            Diagnostic::error(codes::BAD_SAMPLE.code, message).with_label(span, "")
+        };
+        if let Some(k) = sampling.findings_per_category {
+            if self.sampling.findings_per_category.is_some() {
+                return Err(twice(file.samples.first().map(|s| s.range), "sample"));
+            }
+            self.sampling.findings_per_category = Some(k);
+        }
+        if let Some(spot) = sampling.spot_check {
+            if self.sampling.spot_check.is_some() {
+                let at = file.spot_checks.first().map(|s| s.range);
+                return Err(twice(at, "spot check"));
+            }
+            self.sampling.spot_check = Some(spot);
+        }
+        Ok(())
+    }
+
+    /// The sampling directives of the rule files.
+    pub fn sampling(&self) -> &SamplingSpec {
+        &self.sampling
+    }
+
+    /// The spot check's population filter, planned with the parameters in
+    /// force.
+    pub fn spot_filter(&self) -> Option<crate::plan::Node> {
+        let spot = self.sampling.spot_check.as_ref()?;
+        Some(crate::plan::plan_filter(&spot.filter, &self.params))
     }
 
     /// Whether some rule reads context data (`user.units`, `related()`, …),

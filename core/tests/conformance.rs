@@ -7,6 +7,7 @@
 //! A CSV case may add `"csv": {"map": {"time": "EventTime", …},
 //! "delimiter": ";", "quote": "'"}`; a `.tsv` file without a delimiter is
 //! tab-separated, as on the command line.
+//! A case may give a `"seed"` for its samples.
 //! A diagnostics case has `"kind": "diagnostics"` and only `rules`: its
 //! `expected.json` lists, per file, every diagnostic `check` gives —
 //! code, severity, line, column and message.
@@ -115,6 +116,7 @@ fn run_case(dir: &Path) -> String {
         zone,
         period,
         inputs,
+        seed: case["seed"].as_str().map(String::from),
         ..Options::default()
     };
     let read_options = ReadOptions {

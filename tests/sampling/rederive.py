@@ -3,7 +3,9 @@
 document alone: its own ChaCha20 block function, SHA-256 from hashlib.
 
 Usage: rederive.py docs/sampling.md
-Prints one line per vector and exits 1 if any draw differs from the table.
+       rederive.py --stdin < lines of SEED<TAB>KEY<TAB>DRAW
+Prints one line per vector and exits 1 if any draw differs from the table
+(or from the draws given on standard input, keys written with U+001F).
 """
 
 import hashlib
@@ -76,8 +78,11 @@ def vectors(document):
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as handle:
-        rows = vectors(handle.read())
+    if sys.argv[1] == "--stdin":
+        rows = [tuple(line.rstrip("\n").split("\t")) for line in sys.stdin if line.strip()]
+    else:
+        with open(sys.argv[1], encoding="utf-8") as handle:
+            rows = vectors(handle.read())
     if not rows:
         print("no test vectors found")
         return 1

@@ -69,6 +69,7 @@ fn grouped(
         category: rule.spec.category.clone(),
         severity: rule.spec.severity,
         tags: rule.spec.tags.clone(),
+        sampled: false,
         explanation: render(
             rule.spec.explain.as_ref(),
             &default_group_text(rule),
@@ -174,6 +175,7 @@ pub(super) fn single(rule: &PlannedRule, event: &Event, zone: Tz) -> Finding {
         category: rule.spec.category.clone(),
         severity: rule.spec.severity,
         tags: rule.spec.tags.clone(),
+        sampled: false,
         key: BTreeMap::from([("user".to_string(), event.user.clone())]),
         window: local_window(zone, event.time, event.time),
         values: BTreeMap::new(),

@@ -2,8 +2,8 @@
 
 use super::{MAX_OPERATORS, Rule};
 use crate::ast::{
-    BinaryOp, Clause, Condition, Exception, Expr, ExprKind, File, GroupBy, List, Literal, Param,
-    Range, Rule as RuleDecl, Spanned, UnaryOp, WindowSpec,
+    self, BinaryOp, Clause, Condition, Exception, Expr, ExprKind, File, GroupBy, List, Literal,
+    Param, Range, Rule as RuleDecl, Spanned, UnaryOp, WindowSpec,
 };
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Span};
@@ -24,6 +24,8 @@ enum Node {
     Except,
     Holidays,
     CategoryDecl,
+    Sample,
+    SpotCheck,
     RuleDecl,
     Clause,
     Expr,
@@ -47,6 +49,8 @@ fn node(rule: Rule) -> Node {
         Rule::condition_decl => Node::Condition,
         Rule::exception_decl => Node::Exception,
         Rule::holidays_decl => Node::Holidays,
+        Rule::sample_decl => Node::Sample,
+        Rule::spot_check_decl => Node::SpotCheck,
         Rule::category_decl => Node::CategoryDecl,
         Rule::except_decl => Node::Except,
         Rule::rule_decl => Node::RuleDecl,
@@ -106,6 +110,13 @@ fn node(rule: Rule) -> Node {
         | Rule::kw_reason
         | Rule::kw_tags
         | Rule::kw_holidays
+        | Rule::kw_sample
+        | Rule::kw_findings
+        | Rule::kw_spot
+        | Rule::kw_check
+        | Rule::kw_users
+        | Rule::kw_events
+        | Rule::kw_each
         | Rule::exception_clause
         | Rule::reason
         | Rule::name_list
@@ -190,6 +201,8 @@ pub(super) fn file(text: &str, mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<D
                 .holidays
                 .extend(builder.child(&pair).map(|n| builder.name(n))),
             Node::CategoryDecl => file.categories.push(builder.category_decl(pair)),
+            Node::Sample => file.samples.extend(builder.sample(pair)),
+            Node::SpotCheck => file.spot_checks.extend(builder.spot_check(pair)),
             Node::RuleDecl => file.rules.push(builder.rule(pair)),
             _ => {}
         }
@@ -309,6 +322,42 @@ impl Builder<'_> {
             }
         }
         exception
+    }
+
+    /// `sample N findings per category`: N.
+    fn sample(&self, pair: Pair<'_, Rule>) -> Option<Spanned<f64>> {
+        let number = self.child(&pair)?;
+        Some(self.count(number))
+    }
+
+    fn count(&self, pair: Pair<'_, Rule>) -> Spanned<f64> {
+        let at = range(&pair);
+        let value = match self.number(pair) {
+            Literal::Number(n) => n,
+            _ => 0.0,
+        };
+        Spanned { value, range: at }
+    }
+
+    /// `spot check N users, M events each where CONDITION`.
+    fn spot_check(&self, pair: Pair<'_, Rule>) -> Option<ast::SpotCheck> {
+        let at = range(&pair);
+        let mut numbers = Vec::new();
+        let mut filter = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::number => numbers.push(self.count(child)),
+                Rule::where_clause => filter = self.child(&child).map(|e| self.expr(e)),
+                _ => {}
+            }
+        }
+        let mut numbers = numbers.into_iter();
+        Some(ast::SpotCheck {
+            users: numbers.next()?,
+            events: numbers.next()?,
+            filter: filter?,
+            range: at,
+        })
     }
 
     /// `category NAME "Title"`.

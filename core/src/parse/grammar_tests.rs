@@ -247,6 +247,29 @@ fn table() -> Vec<(Rule, &'static [&'static str], &'static [&'static str])> {
         (R::kw_true, &["true"], &["trueish"]),
         (R::kw_false, &["false"], &["falsey"]),
         (R::EOI, &[""], &["x"]),
+        (
+            R::sample_decl,
+            &[
+                "sample 10 findings per category",
+                "sample 1 findings per category;",
+            ],
+            &["sample findings per category", "sample 10 findings"],
+        ),
+        (
+            R::spot_check_decl,
+            &["spot check 5 users, 3 events each where action == \"read\""],
+            &[
+                "spot check 5 users, 3 events each",
+                "spot check 5 users 3 events each where true",
+            ],
+        ),
+        (R::kw_sample, &["sample"], &["samples"]),
+        (R::kw_findings, &["findings"], &["finding"]),
+        (R::kw_spot, &["spot"], &["spots"]),
+        (R::kw_check, &["check"], &["checks"]),
+        (R::kw_users, &["users"], &["user"]),
+        (R::kw_events, &["events"], &["event"]),
+        (R::kw_each, &["each"], &["eachs"]),
     ]
 }
 
