@@ -119,6 +119,18 @@ fn binary(out: &mut String, op: BinaryOp, lhs: &Expr, rhs: &Expr) {
     write(out, rhs, own + 1);
 }
 
+/// Whether `e` is printed in parentheses as the left (`right == false`) or
+/// right operand of `op`, as [`expr`] prints it. Line breaking in the
+/// formatter asks this so its output parses to the same tree.
+pub fn needs_parens(e: &Expr, op: BinaryOp, right: bool) -> bool {
+    let own = strength(op);
+    let needed = match (right, own) {
+        (true, _) | (false, 4) => own + 1,
+        (false, _) => own,
+    };
+    outer(e) < needed
+}
+
 /// Minutes since midnight as `HH:MM`.
 pub fn clock(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
