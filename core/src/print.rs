@@ -187,6 +187,24 @@ mod tests {
     }
 
     #[test]
+    fn needs_parens_agrees_with_the_printed_text() {
+        let file = parse("rule r { where (a or b) and (c and d) and e == 1 }").expect("parses");
+        let Clause::Where(e) = &file.rules[0].clauses[0].value else {
+            panic!("a where clause");
+        };
+        let ExprKind::Binary(BinaryOp::And, left, last) = &e.kind else {
+            panic!("an `and`");
+        };
+        let ExprKind::Binary(BinaryOp::And, or, and) = &left.kind else {
+            panic!("an `and`");
+        };
+        assert!(needs_parens(or, BinaryOp::And, false));
+        assert!(needs_parens(and, BinaryOp::And, true));
+        assert!(!needs_parens(last, BinaryOp::And, true));
+        assert_eq!(expr(e), "(a or b) and (c and d) and e == 1");
+    }
+
+    #[test]
     fn prints_canonically_with_needed_parentheses_only() {
         let cases = [
             ("a==1 and (b==2 or c==3)", "a == 1 and (b == 2 or c == 3)"),
