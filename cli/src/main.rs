@@ -2,6 +2,7 @@
 
 mod check;
 mod demo;
+mod fmt;
 mod generate;
 mod run;
 mod summary;
@@ -44,6 +45,8 @@ enum Command {
     Demo(demo::Args),
     /// Run the rule tests kept beside the rules: events in, expected findings out.
     Test(test::Args),
+    /// Rewrite rule files in the canonical layout (`--check` only lists them).
+    Fmt(fmt::Args),
 }
 
 /// A failure the command reports before exiting with `code`.
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::main(&args, quiet),
         Command::Demo(args) => demo::main(&args, quiet),
         Command::Test(args) => test::main(&args, quiet),
+        Command::Fmt(args) => fmt::main(&args, quiet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -549,3 +549,84 @@ fn a_broken_rule_test_is_a_coded_error_at_its_line() {
     let stderr = text(&out.stderr);
     assert!(stderr.starts_with("error[LV0607]"), "{stderr}");
 }
+
+#[test]
+fn fmt_check_accepts_the_rules_folder_as_it_is_committed() {
+    let out = loggvakt(&["fmt", "--check", "rules"], &repo());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn fmt_rewrites_a_file_once_and_then_leaves_it_alone() {
+    let dir = scratch("fmt-rewrite");
+    let untidy = "# Limits.\nparam limit=3;  # per day\nrule r{title \"T\";category pattern\n\
+                  severity low;where action==\"read\"}\n";
+    std::fs::write(dir.join("r.vakt"), untidy).expect("write");
+    let first = loggvakt(&["fmt", "."], &dir);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stderr).contains("formatted"),
+        "{}",
+        text(&first.stderr)
+    );
+    let expected = "\
+# Limits.
+param limit = 3   # per day
+
+rule r {
+    title    \"T\"
+    category pattern
+    severity low
+    where    action == \"read\"
+}
+";
+    assert_eq!(
+        std::fs::read_to_string(dir.join("r.vakt")).unwrap(),
+        expected
+    );
+    let second = loggvakt(&["fmt", "r.vakt"], &dir);
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(text(&second.stderr), "");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("r.vakt")).unwrap(),
+        expected
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn fmt_check_names_a_file_that_would_change_and_writes_nothing() {
+    let dir = scratch("fmt-check");
+    let untidy = "param limit=3\n";
+    std::fs::write(dir.join("tidy.vakt"), "param limit = 3\n").expect("write");
+    std::fs::write(dir.join("untidy.vakt"), untidy).expect("write");
+    let out = loggvakt(&["fmt", "--check", "tidy.vakt", "untidy.vakt"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "untidy.vakt\n");
+    assert!(text(&out.stderr).contains("1 file(s) would be reformatted"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("untidy.vakt")).unwrap(),
+        untidy
+    );
+}
+
+#[test]
+fn fmt_refuses_a_broken_file_with_the_coded_error_and_leaves_it_alone() {
+    let dir = scratch("fmt-broken");
+    let broken = "rule r {\n  where action = \"read\"\n}\n";
+    std::fs::write(dir.join("bad.vakt"), broken).expect("write");
+    let out = loggvakt(&["fmt", "bad.vakt"], &dir);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("error[LV0101]"), "{stderr}");
+    assert!(stderr.contains("--> bad.vakt:2:16"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bad.vakt")).unwrap(),
+        broken
+    );
+    let missing = loggvakt(&["fmt", "missing.vakt"], &dir);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("error[LV0403]"));
+}

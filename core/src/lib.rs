@@ -45,6 +45,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod eval;
 pub mod event;
+pub mod format;
 pub mod function;
 pub mod generate;
 pub mod parse;

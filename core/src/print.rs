@@ -119,6 +119,18 @@ fn binary(out: &mut String, op: BinaryOp, lhs: &Expr, rhs: &Expr) {
     write(out, rhs, own + 1);
 }
 
+/// Whether `e` is printed in parentheses as the left (`right == false`) or
+/// right operand of `op`, as [`expr`] prints it. Line breaking in the
+/// formatter asks this so its output parses to the same tree.
+pub fn needs_parens(e: &Expr, op: BinaryOp, right: bool) -> bool {
+    let own = strength(op);
+    let needed = match (right, own) {
+        (true, _) | (false, 4) => own + 1,
+        (false, _) => own,
+    };
+    outer(e) < needed
+}
+
 /// Minutes since midnight as `HH:MM`.
 pub fn clock(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -172,6 +184,24 @@ mod tests {
             Clause::Where(e) => expr(e),
             _ => String::new(),
         }
+    }
+
+    #[test]
+    fn needs_parens_agrees_with_the_printed_text() {
+        let file = parse("rule r { where (a or b) and (c and d) and e == 1 }").expect("parses");
+        let Clause::Where(e) = &file.rules[0].clauses[0].value else {
+            panic!("a where clause");
+        };
+        let ExprKind::Binary(BinaryOp::And, left, last) = &e.kind else {
+            panic!("an `and`");
+        };
+        let ExprKind::Binary(BinaryOp::And, or, and) = &left.kind else {
+            panic!("an `and`");
+        };
+        assert!(needs_parens(or, BinaryOp::And, false));
+        assert!(needs_parens(and, BinaryOp::And, true));
+        assert!(!needs_parens(last, BinaryOp::And, true));
+        assert_eq!(expr(e), "(a or b) and (c and d) and e == 1");
     }
 
     #[test]
