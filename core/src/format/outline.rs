@@ -70,7 +70,7 @@ struct Tree<'a> {
     file: &'a File,
     text: &'a str,
     comments: &'a [Comment],
-    next: [usize; 9],
+    next: [usize; 11],
 }
 
 /// The declarations of `file`, whose pairs are `top`.
@@ -84,7 +84,7 @@ pub(super) fn declarations<'a>(
         file,
         text,
         comments,
-        next: [0; 9],
+        next: [0; 11],
     };
     top.into_inner()
         .filter(|pair| pair.as_rule() != Rule::EOI)
@@ -187,6 +187,21 @@ impl<'a> Tree<'a> {
                     return None;
                 }
                 line("except".into(), Body::Text(names.join(", ")))
+            }
+            Rule::sample_decl => {
+                let size = *take(&file.samples, &mut next[9], span, |s| s.range.start).first()?;
+                let body = format!("{} findings per category", print::number(size.value));
+                line("sample".into(), Body::Text(body))
+            }
+            Rule::spot_check_decl => {
+                let at = |s: &crate::ast::SpotCheck| s.range.start;
+                let spot = *take(&file.spot_checks, &mut next[10], span, at).first()?;
+                let label = format!(
+                    "spot check {} users, {} events each where",
+                    print::number(spot.users.value),
+                    print::number(spot.events.value)
+                );
+                line(label, Body::Condition("", &spot.filter))
             }
             Rule::exception_decl => {
                 let at = |e: &Exception| e.range.start;

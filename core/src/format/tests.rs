@@ -451,6 +451,9 @@ fn declaration() -> impl Strategy<Value = String> {
         condition().prop_map(|e| format!("condition named = {e}")),
         exception_clauses.prop_map(|c| format!("exception e {{\n{}\n}}", c.join("\n"))),
         Just("except service_accounts, next_of_kin".to_string()),
+        (1u32..50, semicolon()).prop_map(|(n, s)| format!("sample {n} findings per category{s}")),
+        (1u32..9, 1u32..9, condition())
+            .prop_map(|(u, e, c)| format!("spot check {u} users, {e} events each where {c}")),
         clauses.prop_map(|c| {
             let c: Vec<String> = c.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
             format!("rule r {{\n{}\n}}", c.join("\n"))
@@ -533,4 +536,11 @@ proptest! {
         prop_assert!(parse(&text).is_ok(), "{}", text);
         assert_sound(&text);
     }
+}
+
+#[test]
+fn sampling_directives_take_the_canonical_layout() {
+    let text = "sample   7 findings per category;\nspot check 5 users,2 events each where action==\"read\"   # x\n";
+    let expected = "sample 7 findings per category\nspot check 5 users, 2 events each where action == \"read\"   # x\n";
+    assert_eq!(format_source(text).ok().as_deref(), Some(expected));
 }
