@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{InputFile, sha256_file};
-use loggvakt::{Field, Options, Record, Report, RuleSet};
+use loggvakt::{Context, Field, Options, Record, Report, RuleSet};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Arguments of `run`.
 #[derive(clap::Args)]
@@ -64,6 +65,11 @@ pub struct Args {
     /// Overrides a parameter the rule files declare; may be repeated.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+
+    /// A folder of context data: users, patients, care relations, drugs, lists
+    /// (docs/context.md). Without it every user and patient is unknown.
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
 }
 
 /// The options of `run` that only CSV input uses.
@@ -137,7 +143,7 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
     warn_about_rules(&job.rules, quiet);
     let csv = csv_args(&args.csv)?;
     csv_options_apply(&args.csv, &job.events)?;
-    let reads_context = job.rules.reads_context();
+    let reads_context = job.rules.reads_context() && job.options.context.is_none();
     let report = execute_with(job, &csv)?;
     write_outputs(&report, &args.out)?;
     if !quiet {
@@ -146,7 +152,8 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
     if reads_context && !quiet {
         crate::say(
             "note: no context data was given, so rules that look up users, patients, \
-             care relations or lists (user.units, related(), …) knew no one\n",
+             care relations or lists (user.units, related(), …) knew no one; give a \
+             context folder with --context DIR\n",
         );
     }
     Ok(())
@@ -179,6 +186,10 @@ fn job(args: &Args) -> Result<Job, Failure> {
         .events
         .iter()
         .map(|p| (p.clone(), forced.unwrap_or(Format::detect(p))));
+    let context = match &args.context {
+        Some(dir) => Some(load_context(dir, rules.zone(zone))?),
+        None => None,
+    };
     let options = Options {
         zone,
         period,
@@ -186,6 +197,7 @@ fn job(args: &Args) -> Result<Job, Failure> {
         command: crate::command_line(),
         duplicates: args.duplicates == Duplicates::Drop,
         seed: args.seed.clone(),
+        context,
         ..Options::default()
     };
     Ok(Job {
@@ -194,6 +206,21 @@ fn job(args: &Args) -> Result<Job, Failure> {
         options,
         on_error: args.on_error,
         progress: true,
+    })
+}
+
+/// Loads the context folder; every problem in it stops the run, since
+/// findings over part of a context would be wrong (exit code 2).
+fn load_context(dir: &Path, zone: Tz) -> Result<Arc<Context>, Failure> {
+    Context::load_dir(dir, zone).map(Arc::new).map_err(|error| {
+        let mut text: Vec<String> = error.diagnostics.iter().map(coded).collect();
+        let count = error.diagnostics.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        text.push(format!(
+            "error: the context in `{}` has {count} {noun}; nothing was evaluated",
+            dir.display()
+        ));
+        Failure::input(text.join("\n"))
     })
 }
 

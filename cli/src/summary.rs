@@ -12,6 +12,7 @@ pub fn render(report: &Report, outputs: &[PathBuf]) -> String {
     let mut out = String::new();
     header(&mut out, report);
     input(&mut out, report);
+    context(&mut out, report);
     warn_if_nothing_evaluated(&mut out, report);
     findings(&mut out, report);
     for path in outputs {
@@ -73,6 +74,32 @@ fn input(out: &mut String, report: &Report) {
             i.conflicting_ids
         );
     }
+}
+
+/// One line: the context files with their rows, and the country data.
+fn context(out: &mut String, report: &Report) {
+    let Some(context) = &report.context else {
+        return;
+    };
+    let mut parts: Vec<String> = context
+        .files
+        .iter()
+        .map(|file| format!("{} ({})", file.name, file.rows))
+        .collect();
+    if parts.is_empty() {
+        parts.push("no files".to_string());
+    }
+    if let Some(countries) = &context.countries {
+        let mut data = format!("countries {}", countries.name);
+        if let Some(version) = &countries.version {
+            data.push_str(&format!(" {version}"));
+        }
+        if let Some(date) = &countries.date {
+            data.push_str(&format!(" of {date}"));
+        }
+        parts.push(data);
+    }
+    let _ = writeln!(out, "Context {}", parts.join(" · "));
 }
 
 /// A run that read records but evaluated none is no all-clear: say so.

@@ -105,6 +105,7 @@ fn run_reproduces_every_conformance_case() {
             ("--period", "period"),
             ("--tz", "tz"),
             ("--seed", "seed"),
+            ("--context", "context"),
         ] {
             if let Some(value) = case[name].as_str() {
                 args.extend([option.to_string(), value.to_string()]);
@@ -629,4 +630,115 @@ fn fmt_refuses_a_broken_file_with_the_coded_error_and_leaves_it_alone() {
     let missing = loggvakt(&["fmt", "missing.vakt"], &dir);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("error[LV0403]"));
+}
+
+#[test]
+fn run_with_a_context_folder_finds_reads_without_a_relation() {
+    let case = repo().join("tests/conformance/context");
+    let args = [
+        "run",
+        "--rules",
+        "rules.vakt",
+        "--events",
+        "events.jsonl",
+        "--period",
+        "2026-03",
+        "--context",
+        "context",
+    ];
+    let out = loggvakt(&args, &case);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("no context data was given"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "\nContext lists/vpn.cidr (1) · patients.csv (2) · relations.csv (2) · \
+             users.csv (2) · countries iptocc 1.4.175 of 2026-11-01\n"
+        ),
+        "{stderr}"
+    );
+
+    let report: Value = serde_json::from_str(&text(&out.stdout)).expect("JSON report");
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let rule = f["rule"].as_str().unwrap_or_default().to_string();
+            (
+                rule,
+                f["evidence"]["ids"][0]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("read_from_third_country", "e4"),
+        ("read_outside_own_units", "e4"),
+        ("read_without_care_relation", "e4"),
+        ("read_without_care_relation", "e3"),
+    ];
+    assert_eq!(found, expected.map(|(r, e)| (r.to_string(), e.to_string())));
+    assert_eq!(report["context"]["files"][3]["name"], "users.csv");
+    assert_eq!(report["context"]["files"][3]["rows"], 2);
+}
+
+#[test]
+fn run_without_a_context_warns_and_reports_none() {
+    let case = repo().join("tests/conformance/context");
+    let args = ["run", "--rules", "rules.vakt", "--events", "events.jsonl"];
+    let out = loggvakt(&args, &case);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("note: no context data was given"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("\nContext "), "{stderr}");
+    let report: Value = serde_json::from_str(&text(&out.stdout)).expect("JSON report");
+    assert_eq!(report["context"], Value::Null);
+}
+
+#[test]
+fn run_with_a_bad_context_lists_every_problem_and_evaluates_nothing() {
+    let dir = scratch("bad-context");
+    let context = dir.join("context");
+    std::fs::create_dir_all(&context).expect("folder");
+    std::fs::write(
+        context.join("users.csv"),
+        "id,employed_from\nanna,2026-02-30\n",
+    )
+    .expect("write");
+    std::fs::write(context.join("patients.csv"), "id,protected\np1,ja\n").expect("write");
+    std::fs::write(context.join("user.json"), "[]").expect("write");
+    let rules = repo().join("tests/conformance/context/rules.vakt");
+    let events = repo().join("tests/conformance/context/events.jsonl");
+    let args = [
+        "run",
+        "--rules",
+        rules.to_str().expect("path"),
+        "--events",
+        events.to_str().expect("path"),
+        "--context",
+        "context",
+    ];
+    let out = loggvakt(&args, &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let expected = "error[LV0509]: the context folder holds `user.json`, which is no context file\n  \
+                    = help: did you mean `users.json`?\n\
+                    error: the context in `context` has 1 problem; nothing was evaluated\n";
+    assert_eq!(text(&out.stderr), expected);
+
+    std::fs::remove_file(context.join("user.json")).expect("remove");
+    let out = loggvakt(&args, &dir);
+    let expected = "error[LV0511]: users.csv:2: `employed_from` is `2026-02-30`, which is not a date\n  \
+                    = help: write a day as YYYY-MM-DD\n\
+                    error[LV0512]: patients.csv:2: `protected` is `ja`, which is not true or false\n  \
+                    = help: write true or false (yes/no and 1/0 are read too); empty means false\n\
+                    error: the context in `context` has 2 problems; nothing was evaluated\n";
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), expected);
 }

@@ -101,6 +101,21 @@ registry! {
     BAD_COUNTRY = "LV0506", "bad_country", "a country is not a two-letter ISO 3166 code";
     CONFLICTING_RANGE =
         "LV0507", "conflicting_range", "an IP range is given two different countries";
+    DUPLICATE_DRUG = "LV0508", "duplicate_drug", "two drugs share an id";
+    UNKNOWN_CONTEXT_FILE = "LV0509", "unknown_context_file",
+        "a context folder holds a file of an unknown name, or one data set twice";
+    BAD_COLUMN = "LV0510", "bad_column",
+        "a context file lacks a required column or has one of an unknown name";
+    BAD_CONTEXT_TIME =
+        "LV0511", "bad_context_time", "a date or time in a context file cannot be read";
+    BAD_BOOLEAN = "LV0512", "bad_boolean", "a yes-or-no value in a context file is not one";
+    BAD_NARCOTIC_CLASS =
+        "LV0513", "bad_narcotic_class", "a drug's narcotic class is not II, III, IV or V";
+    BAD_SCHEDULE = "LV0514", "bad_schedule", "a work schedule in a context file cannot be read";
+    BAD_CONTEXT_ROW = "LV0515", "bad_context_row",
+        "a context row lacks a value it needs, or gives values that cannot go together";
+    BAD_CONTEXT_FILE = "LV0516", "bad_context_file",
+        "a context file cannot be read, or is not CSV, JSON or a list as its name says";
 
     TEST_JSON = "LV0601", "test_json", "a rule-test file is not valid JSON";
     TEST_SHAPE = "LV0602", "test_shape",

@@ -36,18 +36,23 @@
 //! ```
 
 mod country;
+mod country_bundled;
 mod list;
+mod load;
 mod model;
 mod prefix;
 mod schedule;
 
 pub use country::{CountryLookup, CountryRanges};
+pub use country_bundled::BundledCountries;
 pub use list::{List, ListKind};
-pub use model::{Holder, Patient, Relation, User};
+pub use load::{REFERENCE_LISTS, ReferenceList};
+pub use model::{Holder, NarcoticClass, Patient, Relation, User};
 pub use schedule::{Schedule, Shift};
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
+use crate::report::{ContextFile, ContextSummary, CountryData};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use model::Period;
 use prefix::{PrefixTable, parse_net};
@@ -115,6 +120,18 @@ pub struct Context {
     unit_relations: RelationIndex,
     lists: HashMap<String, List>,
     countries: Option<Arc<dyn CountryLookup>>,
+    drugs: HashMap<String, NarcoticClass>,
+    /// Where the data came from, for the report.
+    sources: Sources,
+}
+
+/// What a context was made from: the files read, the built-in lists in
+/// force and the country data.
+#[derive(Debug, Clone, Default)]
+struct Sources {
+    files: Vec<ContextFile>,
+    builtin_lists: Vec<ContextFile>,
+    countries: Option<CountryData>,
 }
 
 impl fmt::Debug for Context {
@@ -123,6 +140,7 @@ impl fmt::Debug for Context {
             .field("users", &self.users.len())
             .field("patients", &self.patients.len())
             .field("lists", &self.lists.len())
+            .field("drugs", &self.drugs.len())
             .field("countries", &self.countries.is_some())
             .finish_non_exhaustive()
     }
@@ -224,6 +242,22 @@ impl Context {
         self.countries
             .as_ref()
             .and_then(|lookup| lookup.country(ip))
+    }
+
+    /// The narcotics schedule of the drug `id`; `None` when the drug is
+    /// unknown or not controlled.
+    pub fn drug_class(&self, id: &str) -> Option<NarcoticClass> {
+        self.drugs.get(id).copied()
+    }
+
+    /// What the context was made from, for a report: the files read with
+    /// their rows and digests, the built-in lists and the country data.
+    pub fn summary(&self) -> ContextSummary {
+        ContextSummary {
+            files: self.sources.files.clone(),
+            builtin_lists: self.sources.builtin_lists.clone(),
+            countries: self.sources.countries.clone(),
+        }
     }
 }
 
@@ -349,6 +383,50 @@ impl ContextBuilder {
     /// look-up. Pass an `Arc` to share one look-up between contexts.
     pub fn set_country_lookup(&mut self, lookup: impl CountryLookup + 'static) -> &mut Self {
         self.context.countries = Some(Arc::new(lookup));
+        self.context.sources.countries = None;
+        self
+    }
+
+    /// Maps addresses to countries with the data built into Loggvakt
+    /// ([`BundledCountries`]), replacing any earlier look-up; the report
+    /// names the data and its date.
+    pub fn use_bundled_countries(&mut self) -> &mut Self {
+        self.context.countries = Some(Arc::new(BundledCountries));
+        self.context.sources.countries = Some(BundledCountries::data());
+        self
+    }
+
+    /// Adds the built-in lists of country codes, `eu_eea` and
+    /// `gdpr_adequacy` ([`REFERENCE_LISTS`]), except those whose name a list
+    /// added before already takes.
+    pub fn add_reference_lists(&mut self) -> &mut Self {
+        for reference in REFERENCE_LISTS {
+            if self.context.lists.contains_key(reference.name) {
+                continue;
+            }
+            let codes = reference.codes();
+            self.context.sources.builtin_lists.push(ContextFile {
+                name: reference.name.to_string(),
+                rows: codes.len() as u64,
+                sha256: crate::report::sha256_hex(reference.csv.as_bytes()),
+            });
+            self.add_text_list(reference.name, codes);
+        }
+        self
+    }
+
+    /// Adds a controlled drug with its narcotics schedule. A second drug
+    /// with the same id is an error (LV0508).
+    pub fn add_drug(&mut self, id: impl Into<String>, class: NarcoticClass) -> &mut Self {
+        match self.context.drugs.entry(id.into()) {
+            Entry::Occupied(held) => {
+                let problem = duplicate(codes::DUPLICATE_DRUG, "drug", held.key());
+                self.diagnostics.push(problem);
+            }
+            Entry::Vacant(free) => {
+                free.insert(class);
+            }
+        }
         self
     }
 

@@ -294,6 +294,7 @@ impl<'r> Evaluation<'r> {
             params: params_json(self.rules.params()),
             inputs: self.options.inputs,
             input: self.counts.summary(self.dedup.examples()),
+            context: self.options.context.as_deref().map(Context::summary),
             rule_stats,
             categories: self.rules.categories().to_vec(),
             seed: self.sampling.seed.clone(),

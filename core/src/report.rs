@@ -33,6 +33,8 @@ pub struct Report {
     pub inputs: Vec<InputFile>,
     /// What was read, and what was not evaluated and why.
     pub input: InputSummary,
+    /// The context data the rules looked up; `None` when none was given.
+    pub context: Option<ContextSummary>,
     /// Per rule: events matched, groups kept, findings, events without a key.
     pub rule_stats: Vec<RuleStat>,
     /// The categories in force, built-in first, with their titles.
@@ -88,6 +90,40 @@ pub struct InputFile {
     pub format: String,
     /// Lowercase hexadecimal SHA-256 of its bytes.
     pub sha256: String,
+}
+
+/// The context data of a run: what was read and from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ContextSummary {
+    /// The files read from the context folder, by name.
+    pub files: Vec<ContextFile>,
+    /// The built-in lists in force (those no file replaced), by name.
+    pub builtin_lists: Vec<ContextFile>,
+    /// The data that maps addresses to countries; `None` when there is none.
+    pub countries: Option<CountryData>,
+}
+
+/// One file or list of context data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextFile {
+    /// Its name: a path inside the context folder, such as `lists/vpn.cidr`,
+    /// or a built-in list's name.
+    pub name: String,
+    /// The rows, objects or list entries it holds.
+    pub rows: u64,
+    /// Lowercase hexadecimal SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// The data behind `country(ip)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountryData {
+    /// The data's name: a crate, or the context file that overrides it.
+    pub name: String,
+    /// The version of the data, when it has one.
+    pub version: Option<String>,
+    /// The day the data was published, `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
 }
 
 /// Counts of everything read.

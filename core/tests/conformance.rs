@@ -8,6 +8,8 @@
 //! "delimiter": ";", "quote": "'"}`; a `.tsv` file without a delimiter is
 //! tab-separated, as on the command line.
 //! A case may give a `"seed"` for its samples.
+//! A case may add `"context": "DIR"`, a context folder relative to the
+//! case folder, loaded as `loggvakt run --context DIR` loads it.
 //! A diagnostics case has `"kind": "diagnostics"` and only `rules`: its
 //! `expected.json` lists, per file, every diagnostic `check` gives —
 //! code, severity, line, column and message.
@@ -24,9 +26,10 @@
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{InputFile, sha256_file};
 use loggvakt::ruleset::file_name;
-use loggvakt::{Options, RuleSet};
+use loggvakt::{Context, Options, RuleSet};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
@@ -112,11 +115,16 @@ fn run_case(dir: &Path) -> String {
             sha256: sha256_file(p).unwrap(),
         })
         .collect();
+    let context = case["context"].as_str().map(|folder| {
+        let loaded = Context::load_dir(&dir.join(folder), rules.zone(zone));
+        Arc::new(loaded.unwrap_or_else(|e| panic!("{e}")))
+    });
     let options = Options {
         zone,
         period,
         inputs,
         seed: case["seed"].as_str().map(String::from),
+        context,
         ..Options::default()
     };
     let read_options = ReadOptions {

@@ -62,7 +62,7 @@ impl CountryRanges {
         Ok(table)
     }
 
-    fn insert(&mut self, net: IpNet, country: &str) -> Result<(), Diagnostic> {
+    pub(super) fn insert(&mut self, net: IpNet, country: &str) -> Result<(), Diagnostic> {
         let code = alpha2(country).ok_or_else(|| bad_country(net, country))?;
         match self.ranges.insert(net, code.clone()) {
             Err(held) if *held != code => Err(conflicting_range(net, held, &code)),

@@ -210,3 +210,56 @@ impl Period {
         self.from.is_none_or(|from| from <= time) && self.to.is_none_or(|to| time < to)
     }
 }
+
+/// The Swedish narcotics schedule (*förteckning*) a controlled drug is on,
+/// II to V. Schedule I substances have no medical use and so no place in a
+/// care provider's drug register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NarcoticClass {
+    /// Schedule II, such as morphine and oxycodone.
+    II,
+    /// Schedule III, such as codeine in higher strengths.
+    III,
+    /// Schedule IV, such as benzodiazepines.
+    IV,
+    /// Schedule V, such as codeine in lower strengths.
+    V,
+}
+
+impl NarcoticClass {
+    /// Every class, in order.
+    pub const ALL: [NarcoticClass; 4] = [
+        NarcoticClass::II,
+        NarcoticClass::III,
+        NarcoticClass::IV,
+        NarcoticClass::V,
+    ];
+
+    /// The class in Roman numerals, as written in the schedule: `II` to `V`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NarcoticClass::II => "II",
+            NarcoticClass::III => "III",
+            NarcoticClass::IV => "IV",
+            NarcoticClass::V => "V",
+        }
+    }
+
+    /// Reads `II` to `V` in any case, or the digits `2` to `5`; white space
+    /// around it is ignored.
+    pub fn parse(text: &str) -> Option<NarcoticClass> {
+        let text = text.trim();
+        let arabic = ["2", "3", "4", "5"];
+        NarcoticClass::ALL
+            .into_iter()
+            .zip(arabic)
+            .find(|(class, digit)| text.eq_ignore_ascii_case(class.as_str()) || text == *digit)
+            .map(|(class, _)| class)
+    }
+}
+
+impl std::fmt::Display for NarcoticClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
