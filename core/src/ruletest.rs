@@ -15,6 +15,7 @@ mod load;
 pub mod locate;
 
 use crate::codes::{self, Code};
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::report::Finding;
 use crate::ruleset::{RuleError, RuleSet};
@@ -24,6 +25,7 @@ use locate::{Path as JsonPath, Step};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use compare::window_text;
 pub use load::load;
@@ -84,6 +86,9 @@ pub struct TestFile {
     /// The rule files and folders under test, as written (relative to the
     /// test file's folder); empty when the file does not say.
     pub rules: Vec<String>,
+    /// A context folder every test evaluates with, as written (relative to
+    /// the test file's folder).
+    pub context: Option<String>,
     /// The tests, in file order.
     pub tests: Vec<TestCase>,
 }
@@ -205,7 +210,27 @@ pub fn run_file(path: &Path) -> Result<FileResults, TestFileError> {
     })?;
     let file = load(&name, &text)?;
     let rules = rules_of(path, &file)?;
-    Ok(run(&rules, &file))
+    let context = context_of(path, &file, &rules)?;
+    Ok(run_with(&rules, &file, context))
+}
+
+/// The context folder a test file names, loaded in the rules' zone.
+fn context_of(
+    path: &Path,
+    file: &TestFile,
+    rules: &RuleSet,
+) -> Result<Option<Arc<Context>>, TestFileError> {
+    let Some(dir) = &file.context else {
+        return Ok(None);
+    };
+    let folder = path.parent().unwrap_or(Path::new("")).join(dir);
+    match Context::load_dir(&folder, rules.zone(None)) {
+        Ok(context) => Ok(Some(Arc::new(context))),
+        Err(error) => {
+            let diagnostics = error.diagnostics;
+            Err(TestFileError::new(&file.name, &file.text, diagnostics))
+        }
+    }
 }
 
 /// The rule set a test file names, read relative to its folder.
@@ -226,15 +251,20 @@ fn rules_of(path: &Path, file: &TestFile) -> Result<RuleSet, TestFileError> {
     Ok(rules)
 }
 
-/// Runs every test of `file` against `rules` (the file's `rules` member is
-/// not read: the caller chose the rules).
+/// Runs every test of `file` against `rules` (the file's `rules` and
+/// `context` members are not read: the caller chose the rules).
 pub fn run(rules: &RuleSet, file: &TestFile) -> FileResults {
+    run_with(rules, file, None)
+}
+
+/// Runs every test of `file` against `rules` with `context`.
+pub fn run_with(rules: &RuleSet, file: &TestFile, context: Option<Arc<Context>>) -> FileResults {
     let results = file
         .tests
         .iter()
         .map(|case| TestResult {
             name: case.name.clone(),
-            outcome: compare::run_case(rules, file, case),
+            outcome: compare::run_case(rules, file, case, context.clone()),
         })
         .collect();
     tracing::debug!(file = %file.name, tests = file.tests.len(), "rule tests run");

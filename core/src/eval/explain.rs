@@ -55,12 +55,13 @@ fn grouped(
         .zip(&key.values)
         .map(|((n, _), v)| (n.clone(), v.to_string()))
         .collect();
-    let values: BTreeMap<String, f64> = rule
+    let mut values: BTreeMap<String, f64> = rule
         .aggregates
         .iter()
         .zip(slots)
         .filter_map(|(a, v)| v.map(|v| (a.name.clone(), v)))
         .collect();
+    values.entry("count".into()).or_insert(group.count as f64);
     let label = window_label(rule.window, zone, start, end);
     let lookup = |name: &str| group_value(rule, &keys, &values, (&label, group.count), name);
     Finding {

@@ -5,6 +5,7 @@ use super::{Expected, Mismatch, Outcome, TestCase, TestFile, located};
 use crate::ast::Literal;
 use crate::check::suggest;
 use crate::codes;
+use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::eval::Options;
 use crate::event::Event;
@@ -15,9 +16,15 @@ use crate::time::{Calendar, parse_timestamp};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde_json::{Map, Value as Json};
+use std::sync::Arc;
 
 /// Runs one test: problems in it are an error, else the findings decide.
-pub(super) fn run_case(rules: &RuleSet, file: &TestFile, case: &TestCase) -> Outcome {
+pub(super) fn run_case(
+    rules: &RuleSet,
+    file: &TestFile,
+    case: &TestCase,
+    context: Option<Arc<Context>>,
+) -> Outcome {
     let mut problems = Vec::new();
     let rules = with_params(rules, file, case, &mut problems);
     check_rule_names(&rules, file, case, &mut problems);
@@ -30,6 +37,7 @@ pub(super) fn run_case(rules: &RuleSet, file: &TestFile, case: &TestCase) -> Out
     let options = Options {
         zone: case.zone,
         period: case.period,
+        context,
         ..Options::default()
     };
     let report = rules.evaluate(events, options);

@@ -9,7 +9,7 @@ use crate::time::{parse_month, parse_zone};
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 
-const FILE_MEMBERS: &[&str] = &["rules", "description", "tests"];
+const FILE_MEMBERS: &[&str] = &["rules", "description", "context", "tests"];
 const TEST_MEMBERS: &[&str] = &[
     "name",
     "description",
@@ -102,8 +102,10 @@ impl Reader<'_> {
         };
         self.members(object, &root, FILE_MEMBERS);
         let rules = self.strings(object, &root, "rules").unwrap_or_default();
+        let context = self.text_member(object, &root, "context", false);
         let tests = self.tests(object, &root);
         Some(TestFile {
+            context,
             name: name.to_string(),
             text: self.text.to_string(),
             rules: rules.into_iter().map(|(rule, _)| rule).collect(),
