@@ -496,6 +496,7 @@ fn ratios_between_aggregates_fire_on_the_right_side() {
         .map(|(k, v)| (k.as_str(), *v))
         .collect();
     let expected = [
+        ("count", 8.0),
         ("count(action == \"administration\")", 3.0),
         ("count(action == \"withdrawal\")", 5.0),
     ];
