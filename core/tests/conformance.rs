@@ -144,8 +144,28 @@ fn run_case(dir: &Path) -> String {
             .for_each(|r| evaluation.push_record(r));
     }
     let mut value: Value = serde_json::from_str(&evaluation.finish().to_json()).unwrap();
+    follows_the_schema(&value, dir);
     value.as_object_mut().unwrap().remove("run");
     serde_json::to_string_pretty(&value).unwrap() + "\n"
+}
+
+/// Fails unless `report` is valid against docs/report-schema.json.
+fn follows_the_schema(report: &Value, dir: &Path) {
+    static VALIDATOR: std::sync::LazyLock<jsonschema::Validator> = std::sync::LazyLock::new(|| {
+        let path = root().join("../../docs/report-schema.json");
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        jsonschema::validator_for(&schema).unwrap()
+    });
+    let errors: Vec<String> = VALIDATOR
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{}: {}",
+        dir.display(),
+        errors.join("\n")
+    );
 }
 
 /// The case's `csv` member as reading options.
