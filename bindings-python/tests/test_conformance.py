@@ -19,6 +19,11 @@ def run_case(folder: Path) -> Any:
     case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
     if case.get("kind") == "diagnostics":
         return diagnostics_case(folder, case)
+    later = [k for k in ("context", "seed") if k in case]
+    if later:
+        # The Python API has no `context=` or `seed=` yet (docs/python.md,
+        # "Not yet"); these cases run once it does.
+        pytest.skip(f"`{later[0]}=` is not in the Python API yet")
     assert len(case["rules"]) == 1, "a case names one rule file or folder"
     rules = loggvakt.RuleSet.from_file(folder / case["rules"][0])
     csv = case.get("csv") or {}
