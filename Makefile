@@ -1,11 +1,18 @@
 # The project's tasks. `make test` is exactly what CI runs (see .ci/run).
 
 CARGO ?= cargo
+PYTHON ?= python3
+# The Python binding's virtual environment, made by `make python`.
+VENV ?= .venv
+# One target directory for every build; maturin builds for an explicit
+# target, as the other bindings do, so their artifacts are shared.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+TRIPLE ?= x86_64-unknown-linux-gnu
 
-.PHONY: test lint unit demo fmt fuzz-smoke
+.PHONY: test lint unit python demo fmt fuzz-smoke
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint unit
+test: lint unit python
 
 ## Formatting and lints, warnings as errors.
 lint:
@@ -15,6 +22,19 @@ lint:
 ## Unit, conformance, CLI and documentation tests.
 unit:
 	$(CARGO) test --workspace --locked
+
+## The Python binding: a venv with the pinned tools, the wheel built into
+## the shared target directory and installed, then its tests (which compare
+## with the command: built as `unit` built it, so nothing compiles twice).
+python:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r bindings-python/requirements-dev.txt
+	$(CARGO) test --workspace --locked --no-run
+	rm -rf $(TARGET_DIR)/wheels
+	$(VENV)/bin/maturin build --locked --target $(TRIPLE) \
+		-m bindings-python/Cargo.toml --out $(TARGET_DIR)/wheels
+	$(VENV)/bin/pip install -q --force-reinstall --no-deps $(TARGET_DIR)/wheels/loggvakt-*.whl
+	cd bindings-python && ../$(VENV)/bin/python -m pytest -q
 
 ## A 60-second run of every fuzz target (needs cargo-fuzz; see fuzz/README.md).
 fuzz-smoke:

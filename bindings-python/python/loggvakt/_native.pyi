@@ -1,0 +1,303 @@
+"""The native module behind ``loggvakt``: import from ``loggvakt``, not here."""
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Literal, Protocol, Union, final
+
+__all__ = [
+    "CheckResult",
+    "Diagnostic",
+    "Finding",
+    "InputSummary",
+    "Reason",
+    "Report",
+    "RuleSet",
+    "VERSION",
+]
+
+VERSION: str
+"""The version of the Loggvakt engine, as reports name it."""
+
+class _ArrowStream(Protocol):
+    """Anything that exports the Arrow C stream interface: a pyarrow Table or
+    RecordBatchReader, a pandas or polars DataFrame."""
+
+    def __arrow_c_stream__(self, requested_schema: Any = ..., /) -> Any: ...
+
+_Events = Union[str, os.PathLike[str], _ArrowStream, Iterable[Mapping[str, Any]]]
+"""What ``RuleSet.evaluate`` reads: a path to an event file in any format the
+command line reads, a table, or any iterable of dicts in the canonical event
+shape (keys ``time``, ``user``, ``action``, ``id``, ``outcome``, ``patient``,
+``unit``, ``resource``, ``ip``, ``drug``, ``amount``, ``purpose``, ``system``;
+any other key is an extension attribute)."""
+
+@final
+class Diagnostic:
+    """One coded problem in a rule file, as ``loggvakt check`` prints it."""
+
+    @property
+    def code(self) -> str:
+        """The stable code, such as ``LV0201``; ``docs/errors.md`` explains
+        each one."""
+    @property
+    def severity(self) -> Literal["error", "warning"]:
+        """``"error"`` (the rules cannot be evaluated) or ``"warning"``."""
+    @property
+    def message(self) -> str:
+        """One line saying what is wrong."""
+    @property
+    def line(self) -> int | None:
+        """The line of the fault, from 1; ``None`` when it has no place."""
+    @property
+    def column(self) -> int | None:
+        """The column of the fault in characters, from 1."""
+    @property
+    def help(self) -> str | None:
+        """What to do about it, when that is known."""
+    @property
+    def file(self) -> str:
+        """The rule file it is in; empty when it is in none."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class CheckResult:
+    """What ``RuleSet.check()`` found. True when ``ok``."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the rules can be evaluated: no diagnostic is an error."""
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every error and warning, file by file in source order."""
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that are errors."""
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The diagnostics that are warnings."""
+    def __bool__(self) -> bool: ...
+
+@final
+class RuleSet:
+    """Rule files read and checked, ready to evaluate.
+
+    Reading never raises for a problem in the rules: ``check()`` lists
+    them, and ``evaluate()``, ``rules``, ``params`` and ``set_param()``
+    raise ``RuleError`` while there is an error.
+    """
+
+    @staticmethod
+    def from_file(path: str | os.PathLike[str]) -> RuleSet:
+        """Reads a rule file, or every ``.vakt`` file under a folder (in name
+        order), as ``loggvakt run --rules PATH`` does.
+
+        Raises ``FileNotFoundError`` when nothing is at ``path``, ``OSError``
+        when it cannot be read and ``TypeError`` when it is not a path.
+        """
+    @staticmethod
+    def from_string(text: str, *, name: str = "rules.vakt") -> RuleSet:
+        """Reads rules from text; ``name`` names the file in diagnostics
+        and in the report's ``rules`` digests."""
+    def check(self) -> CheckResult:
+        """Every diagnostic of the rule files, errors and warnings, as
+        ``loggvakt check`` gives them. Never raises."""
+    @property
+    def rules(self) -> list[str]:
+        """The rules' names, in file order."""
+    @property
+    def params(self) -> dict[str, str | int | float]:
+        """The parameters the rule files declare, with the values in force."""
+    def set_param(self, name: str, value: str | int | float) -> None:
+        """Overrides a declared parameter for every later evaluation, as
+        ``--param NAME=VALUE`` does: ``value`` is read as the declared type.
+        Raises ``RuleError`` for an unknown name or a value that does not
+        fit, ``TypeError`` for a value that is not a str, int or float."""
+    def evaluate(
+        self,
+        events: _Events,
+        *,
+        period: str | None = None,
+        tz: str | None = None,
+        params: Mapping[str, str | int | float] | None = None,
+        on_error: Literal["skip", "fail"] = "skip",
+        now: datetime | str | None = None,
+        format: str | None = None,
+        duplicates: Literal["drop", "keep"] = "drop",
+        csv_map: Mapping[str, str] | None = None,
+        delimiter: str | None = None,
+        quote: str | None = None,
+    ) -> Report:
+        """Evaluates the rules over ``events`` in one streaming pass and
+        returns the report, the same as ``loggvakt run`` gives for the same
+        input.
+
+        ``events`` is a path (its format detected as the command line
+        detects it, or named by ``format``: jsonl, fhir, csv, inera, atna,
+        windows, keycloak or entra), a table that exports the Arrow C stream
+        (pyarrow, pandas, polars; read without Python per row), or any
+        iterable of dicts (taken 10,000 at a time). A dict or row that is not
+        an event is rejected with its reason and place, ``list#3`` being the
+        third item; with ``on_error="fail"`` the first one raises
+        ``EventError`` instead.
+
+        ``period`` is a local calendar month ``YYYY-MM`` (events outside it
+        are counted, not evaluated); ``tz`` an IANA zone overriding the rule
+        files' zone; ``params`` overrides parameters for this call only;
+        ``now`` (an aware datetime or RFC 3339 text; the clock by default) is
+        written as the report's ``generated_at``; ``duplicates="keep"``
+        evaluates every copy of an event instead of counting copies as
+        rejected.
+
+        A list or tuple of paths is read file after file, as
+        ``--events A B`` reads them. CSV files take ``csv_map`` (canonical
+        field to column header; a field left out is read from a column of
+        its own name), ``delimiter`` (one character, ``"tab"`` for a tab;
+        a tab for ``.tsv`` files by default) and ``quote``, as ``--map``,
+        ``--delimiter`` and ``--quote`` do; they are refused for a file not
+        read as CSV.
+
+        Raises ``RuleError`` when the rules have errors, ``TypeError`` for
+        an argument of the wrong type, ``ValueError`` for an option that
+        does not parse, ``FileNotFoundError`` for a missing event file and
+        ``LoggvaktError`` for one that cannot be read. The interpreter is
+        released while Rust reads and evaluates.
+        """
+
+@final
+class Reason:
+    """Rejected records of one reason."""
+
+    @property
+    def reason(self) -> str:
+        """The reason's name, such as ``missing_field``."""
+    @property
+    def code(self) -> str:
+        """Its diagnostic code, such as ``LV0301``."""
+    @property
+    def count(self) -> int:
+        """How many records."""
+    @property
+    def locations(self) -> list[str]:
+        """The first few places, in order: ``file:line`` or ``source#record``
+        (``DataFrame#3`` is the third row)."""
+    @property
+    def example(self) -> str:
+        """What was wrong with the record at the first place."""
+
+@final
+class InputSummary:
+    """Counts of everything read."""
+
+    @property
+    def read(self) -> int:
+        """Records read: evaluated + rejected + ignored + outside the period."""
+    @property
+    def evaluated(self) -> int:
+        """Events evaluated against the rules."""
+    @property
+    def rejected(self) -> int:
+        """Records that could not be read as events."""
+    @property
+    def outside_period(self) -> int:
+        """Events outside the period: not evaluated, not rejected."""
+    @property
+    def ignored(self) -> int:
+        """Records that are not access events."""
+    @property
+    def conflicting_ids(self) -> int:
+        """Events evaluated although another event had the same id and other
+        content."""
+    @property
+    def reasons(self) -> list[Reason]:
+        """Rejections by reason."""
+    @property
+    def ignored_kinds(self) -> dict[str, int]:
+        """Ignored records by kind, such as ``fhir:OperationOutcome``."""
+
+@final
+class Finding:
+    """One finding for a reviewer."""
+
+    @property
+    def rule(self) -> str:
+        """The rule's name."""
+    @property
+    def title(self) -> str:
+        """The rule's title."""
+    @property
+    def category(self) -> str:
+        """The report category, such as ``unauthorized``."""
+    @property
+    def severity(self) -> str:
+        """``low``, ``medium``, ``high`` or ``critical``."""
+    @property
+    def key(self) -> dict[str, str]:
+        """The group key's values by key name, such as ``{"user": "anna"}``."""
+    @property
+    def window_start(self) -> datetime:
+        """The window's first instant, in the report's zone's offset."""
+    @property
+    def window_end(self) -> datetime:
+        """The first instant after the window; for a single event, its time."""
+    @property
+    def values(self) -> dict[str, float]:
+        """The aggregate values by name, such as ``{"count": 51}``; whole
+        numbers are ``int``."""
+    @property
+    def evidence_ids(self) -> list[str]:
+        """Ids of the events behind the finding, smallest first, capped at 10."""
+    @property
+    def evidence_total(self) -> int:
+        """How many events are behind the finding in all."""
+    @property
+    def condition(self) -> str:
+        """The alert condition as the rule writes it."""
+    @property
+    def explanation(self) -> str:
+        """The explanation, from the rule's template."""
+    @property
+    def tags(self) -> list[str]:
+        """The rule's tags."""
+
+@final
+class Report:
+    """The result of one evaluation. ``len(report)`` is the number of
+    findings; in a notebook it shows as a summary table."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings, sorted by category, rule, key and window start."""
+    @property
+    def input(self) -> InputSummary:
+        """What was read, and what was not evaluated and why."""
+    @property
+    def time_zone(self) -> str:
+        """The IANA zone of windows and local times."""
+    @property
+    def period_start(self) -> datetime | None:
+        """The period's first instant; ``None`` when nothing was read and no
+        period was given."""
+    @property
+    def period_end(self) -> datetime | None:
+        """The first instant after the period."""
+    @property
+    def generated_at(self) -> str:
+        """The ``now`` of the evaluation, RFC 3339."""
+    def to_json(self) -> str:
+        """The report as the command line writes it (``docs/report.md``):
+        keys sorted, two-space indent, a final newline. Only
+        ``run.command`` differs from the command line's report."""
+    def to_dict(self) -> dict[str, Any]:
+        """The report's JSON as Python dicts and lists."""
+    def to_pandas(self) -> Any:
+        """The findings as a ``pandas.DataFrame``, one row per finding.
+        Raises ``ImportError`` when pandas is not installed."""
+    def to_arrow(self) -> Any:
+        """The findings as a ``pyarrow.Table``, one row per finding.
+        Raises ``ImportError`` when pyarrow is not installed."""
+    def _repr_html_(self) -> str:
+        """A summary for notebooks: period, input counts, findings per
+        category and the first 20 findings."""
+    def __len__(self) -> int: ...
