@@ -75,8 +75,26 @@ impl Failure {
     }
 }
 
+/// Help and version go to standard output; a malformed command line is a
+/// coded error (LV0405) like every other bad option, exit code 2.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = error.render().to_string();
+    say(&format!(
+        "error[LV0405]: {}",
+        text.trim_start_matches("error: ")
+    ));
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     install_logging(cli.verbose, cli.quiet);
     let quiet = cli.quiet;
     let result = match cli.command {

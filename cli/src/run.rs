@@ -156,6 +156,11 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
              context folder with --context DIR\n",
         );
     }
+    if report.input.evaluated == 0 {
+        let message = "error[LV0316]: no event was evaluated, so the report is no all-clear; \
+                       the summary above says why (the report was written)";
+        return Err(Failure::input(message));
+    }
     Ok(())
 }
 
@@ -276,11 +281,12 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     };
     let mut evaluation = job.rules.evaluation(job.options.clone());
     let bar = progress_bar(job.progress);
-    for (path, format) in &job.events {
-        bar.set_message(loggvakt::ruleset::file_name(path));
+    let names = input_names(&job.events);
+    for ((path, format), name) in job.events.iter().zip(&names) {
+        bar.set_message(name.clone());
         let read_options = file_options(&read_options, path, csv.delimiter_given);
-        let records = read::open(path, *format, &read_options)
-            .map_err(|d| Failure::input(format!("error[{}]: {}", d.code, d.message)))?;
+        let input = read::input(path).map_err(|e| unreadable(path, &e))?;
+        let records = read::read(input, name, *format, &read_options);
         for record in records {
             if let (OnError::Fail, Record::Rejected(rejection)) = (job.on_error, &record) {
                 let d = rejection.to_diagnostic();
@@ -419,12 +425,34 @@ fn bad_option(message: &str, help: &str) -> Failure {
     Failure::input(format!("error[LV0405]: {message}\n  = help: {help}"))
 }
 
-fn digests(events: &[(PathBuf, Format)]) -> Result<Vec<InputFile>, Failure> {
+/// The name each input goes by in locations and the report: its file
+/// name, or the path as given when two inputs share a file name.
+fn input_names(events: &[(PathBuf, Format)]) -> Vec<String> {
+    let names: Vec<String> = events
+        .iter()
+        .map(|(path, _)| loggvakt::ruleset::file_name(path))
+        .collect();
     events
         .iter()
-        .map(|(path, format)| {
+        .zip(&names)
+        .map(|((path, _), name)| {
+            let shared = names.iter().filter(|n| *n == name).count() > 1;
+            if shared {
+                path.display().to_string()
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
+fn digests(events: &[(PathBuf, Format)]) -> Result<Vec<InputFile>, Failure> {
+    let names = input_names(events);
+    events
+        .iter()
+        .zip(names)
+        .map(|((path, format), name)| {
             let sha256 = sha256_file(path).map_err(|e| unreadable(path, &e))?;
-            let name = loggvakt::ruleset::file_name(path);
             Ok(InputFile {
                 name,
                 format: format.name().to_string(),

@@ -142,4 +142,38 @@ fn findings(out: &mut String, report: &Report) {
             report.findings.len() - SHOWN
         );
     }
+    samples(out, report);
+}
+
+/// The seed and what was sampled for review.
+fn samples(out: &mut String, report: &Report) {
+    let Some(seed) = &report.seed else {
+        return;
+    };
+    let sampled: Vec<_> = report.findings.iter().filter(|f| f.sampled).collect();
+    let _ = writeln!(
+        out,
+        "Samples seed {seed} · {} findings to review",
+        sampled.len()
+    );
+    for finding in sampled.iter().take(SHOWN) {
+        let _ = writeln!(
+            out,
+            "  {:<7}{:<13}{}",
+            finding.severity.as_str(),
+            finding.category.as_str(),
+            finding.explanation
+        );
+    }
+    if let Some(spot) = &report.samples.spot_check {
+        let users: Vec<&str> = spot.users.iter().map(|u| u.user.as_str()).collect();
+        let events: usize = spot.users.iter().map(|u| u.sampled.len()).sum();
+        let _ = writeln!(
+            out,
+            "  spot check: {} of {} users ({}), {events} of their events",
+            users.len(),
+            spot.population_users,
+            users.join(", ")
+        );
+    }
 }

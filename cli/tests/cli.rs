@@ -114,14 +114,16 @@ fn run_reproduces_every_conformance_case() {
         args.extend(csv_args(&case["csv"]));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = loggvakt(&args, &case_dir);
+        let expected = std::fs::read_to_string(case_dir.join("expected.json")).expect("expected");
+        let evaluated = without_run(&expected)["input"]["evaluated"].as_u64();
+        let code = if evaluated == Some(0) { 2 } else { 0 };
         assert_eq!(
             out.status.code(),
-            Some(0),
+            Some(code),
             "{}: {}",
             case_dir.display(),
             text(&out.stderr)
         );
-        let expected = std::fs::read_to_string(case_dir.join("expected.json")).expect("expected");
         assert_eq!(
             without_run(&text(&out.stdout)),
             without_run(&expected),
@@ -741,4 +743,53 @@ fn run_with_a_bad_context_lists_every_problem_and_evaluates_nothing() {
                     error: the context in `context` has 2 problems; nothing was evaluated\n";
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr), expected);
+}
+
+#[test]
+fn inputs_sharing_a_file_name_are_told_apart_and_an_empty_run_fails() {
+    let dir = scratch("same-names");
+    for part in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(part)).expect("folder");
+        let lines =
+            "{\"time\":\"2026-03-02T10:00:00Z\",\"user\":\"u\",\"action\":\"read\"}\n{broken\n";
+        std::fs::write(dir.join(part).join("ev.jsonl"), lines).expect("write");
+    }
+    std::fs::copy(
+        repo().join("rules/standard.vakt"),
+        dir.join("standard.vakt"),
+    )
+    .expect("rules");
+    let args = [
+        "run",
+        "--rules",
+        "standard.vakt",
+        "--events",
+        "a/ev.jsonl",
+        "b/ev.jsonl",
+    ];
+    let out = loggvakt(&args, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = without_run(&text(&out.stdout));
+    let names: Vec<&str> = report["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["name"].as_str())
+        .collect();
+    assert_eq!(names, ["a/ev.jsonl", "b/ev.jsonl"]);
+    let locations = &report["input"]["reasons"][0]["locations"];
+    assert_eq!(
+        locations,
+        &serde_json::json!(["a/ev.jsonl:2", "b/ev.jsonl:2"])
+    );
+
+    std::fs::write(dir.join("empty.jsonl"), "").expect("write");
+    let empty = ["run", "--rules", "standard.vakt", "--events", "empty.jsonl"];
+    let out = loggvakt(&empty, &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("error[LV0316]"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -84,6 +84,8 @@ registry! {
     BAD_ROW = "LV0314", "bad_row", "a row has another number of fields than the header";
     DUPLICATE_EVENT =
         "LV0315", "duplicate_event", "a record repeats an event already read, id and content";
+    NOTHING_EVALUATED =
+        "LV0316", "nothing_evaluated", "a run evaluated no event: the input was empty, unreadable or outside the period";
 
     BAD_PERIOD = "LV0401", "bad_period", "a period is not a month written YYYY-MM";
     BAD_ZONE = "LV0402", "bad_zone", "a time zone option is not an IANA zone name";

@@ -490,12 +490,18 @@ fn parse(bytes: &[u8], location: Location) -> Result<Object, Fault> {
             let message = "the record is not a JSON object";
             Err(fault(codes::NOT_AN_OBJECT, message.into(), location))
         }
-        Err(e) => Err(fault(
-            codes::INVALID_JSON,
-            format!("invalid JSON: {e}"),
-            location,
-        )),
+        Err(e) => Err(fault(codes::INVALID_JSON, one_line_error(&e), location)),
     }
+}
+
+/// A JSON error within one line, placed by column only: the line is the
+/// record's own, given by its location.
+fn one_line_error(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let what = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(w, _)| w);
+    format!("invalid JSON: {what} at column {}", error.column())
 }
 
 /// The text at `path` (`["status", "failureReason"]`), trimmed: absent,
