@@ -127,13 +127,7 @@ fn findings(out: &mut String, report: &Report) {
         let _ = writeln!(out, "  {:<13}{count}", category.as_str());
     }
     for finding in report.findings.iter().take(SHOWN) {
-        let _ = writeln!(
-            out,
-            "  {:<7}{:<13}{}",
-            finding.severity.as_str(),
-            finding.category.as_str(),
-            finding.explanation
-        );
+        finding_line(out, finding);
     }
     if report.findings.len() > SHOWN {
         let _ = writeln!(
@@ -143,6 +137,17 @@ fn findings(out: &mut String, report: &Report) {
         );
     }
     samples(out, report);
+}
+
+/// One finding: severity, category and explanation.
+fn finding_line(out: &mut String, finding: &loggvakt::Finding) {
+    let _ = writeln!(
+        out,
+        "  {:<7}{:<13}{}",
+        finding.severity.as_str(),
+        finding.category.as_str(),
+        finding.explanation
+    );
 }
 
 /// The seed and what was sampled for review.
@@ -157,13 +162,7 @@ fn samples(out: &mut String, report: &Report) {
         sampled.len()
     );
     for finding in sampled.iter().take(SHOWN) {
-        let _ = writeln!(
-            out,
-            "  {:<7}{:<13}{}",
-            finding.severity.as_str(),
-            finding.category.as_str(),
-            finding.explanation
-        );
+        finding_line(out, finding);
     }
     if let Some(spot) = &report.samples.spot_check {
         let users: Vec<&str> = spot.users.iter().map(|u| u.user.as_str()).collect();
