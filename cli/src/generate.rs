@@ -1,10 +1,8 @@
-//! `loggvakt generate`: a synthetic month of events.
+//! `loggvakt generate`: a synthetic month of events with its context.
 
 use crate::Failure;
 use crate::run::parse_period;
 use loggvakt::generate::{GenerateOptions, Month, generate};
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `generate`.
@@ -29,7 +27,8 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(0..=100_000_000))]
     events: u32,
 
-    /// The folder to write `events.jsonl` and `truth.json` into.
+    /// The folder to write `events.jsonl`, the context folder `context/`
+    /// and `truth.json` (the planted violations and near misses) into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 }
@@ -45,30 +44,21 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     let written = write_month(&generate(&options), &args.out)?;
     if !quiet {
         let path = args.out.join("events.jsonl");
-        crate::say(&format!("Wrote {written} events to {}\n", path.display()));
+        let context = args.out.join("context");
+        crate::say(&format!(
+            "Wrote {written} events to {}, their context to {} and the planted cases to {}\n",
+            path.display(),
+            context.display(),
+            args.out.join("truth.json").display()
+        ));
     }
     Ok(())
 }
 
-/// Writes `events.jsonl` and `truth.json` into `dir`; returns the count.
+/// Writes `events.jsonl`, `context/` and `truth.json` into `dir`; returns
+/// the count of events.
 pub fn write_month(month: &Month, dir: &Path) -> Result<u64, Failure> {
-    let fail = |e: std::io::Error| {
-        Failure::input(format!("error: cannot write into `{}`: {e}", dir.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let file = File::create(dir.join("events.jsonl")).map_err(fail)?;
-    let written = month.write_jsonl(BufWriter::new(file)).map_err(fail)?;
-    std::fs::write(dir.join("truth.json"), truth(month)).map_err(fail)?;
-    Ok(written)
-}
-
-/// The planted violations as JSON, so a run can be checked against them.
-fn truth(month: &Month) -> String {
-    let violations: Vec<serde_json::Value> = month
-        .planted()
-        .iter()
-        .map(|p| serde_json::json!({ "rule": p.rule, "key": p.key, "window": p.window_start.to_rfc3339() }))
-        .collect();
-    let value = serde_json::json!({ "violations": violations });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    month
+        .write_folder(dir)
+        .map_err(|e| Failure::input(format!("error: cannot write into `{}`: {e}", dir.display())))
 }

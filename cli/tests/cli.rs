@@ -8,6 +8,7 @@
 )]
 
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -318,6 +319,70 @@ fn generate_is_reproducible_and_demo_writes_a_report() {
     let b = std::fs::read(dir.join("b/events.jsonl")).expect("b");
     assert!(a.len() > 100_000);
     assert_eq!(a, b);
+    for file in [
+        "truth.json",
+        "context/users.csv",
+        "context/patients.csv",
+        "context/relations.csv",
+        "context/drugs.csv",
+    ] {
+        let a = std::fs::read(dir.join("a").join(file)).expect(file);
+        let b = std::fs::read(dir.join("b").join(file)).expect(file);
+        assert!(!a.is_empty(), "{file}");
+        assert_eq!(a, b, "{file}");
+    }
+    let rules = repo().join("rules/standard.vakt").display().to_string();
+    let run = [
+        "run",
+        "--rules",
+        &rules,
+        "--events",
+        "a/events.jsonl",
+        "--context",
+        "a/context",
+        "-q",
+    ];
+    let out = loggvakt(&run, &dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = without_run(&text(&out.stdout));
+    let found: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].to_string(),
+                f["key"].to_string(),
+                instant(&f["window"]["start"]),
+            )
+        })
+        .collect();
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("a/truth.json")).expect("truth"))
+            .expect("JSON");
+    let planted: BTreeSet<(String, String, String)> = truth["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .map(|v| {
+            (
+                v["rule"].to_string(),
+                v["key"].to_string(),
+                instant(&v["window"]),
+            )
+        })
+        .collect();
+    assert_eq!(found, planted);
+    let near = truth["near_misses"].as_array().expect("near misses");
+    assert!(!near.is_empty());
+    for miss in near {
+        let group = (
+            miss["rule"].to_string(),
+            miss["key"].to_string(),
+            instant(&miss["window"]),
+        );
+        assert!(!found.contains(&group), "{miss}");
+    }
 
     let out = loggvakt(&["demo", "--out", "demo"], &dir);
     let stderr = text(&out.stderr);
@@ -336,6 +401,27 @@ fn generate_is_reproducible_and_demo_writes_a_report() {
         findings.len(),
         truth["violations"].as_array().map_or(0, Vec::len)
     );
+    let categories: BTreeSet<&str> = findings
+        .iter()
+        .filter_map(|f| f["category"].as_str())
+        .collect();
+    let all = ["narcotics", "pattern", "relation", "unauthorized"];
+    assert_eq!(categories, all.into_iter().collect());
+    assert!(
+        report["context"]["files"]
+            .as_array()
+            .is_some_and(|f| f.len() == 4)
+    );
+    assert!(dir.join("demo/context/users.csv").is_file());
+}
+
+/// An RFC 3339 instant in JSON, as UTC, so windows given with different
+/// offsets compare.
+fn instant(value: &Value) -> String {
+    let text = value.as_str().unwrap_or_default();
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
+        .unwrap_or_default()
 }
 
 #[test]

@@ -1,12 +1,19 @@
-//! A seeded synthetic month of access-log events, with planted violations.
+//! A seeded synthetic month of access-log events with its context, and
+//! planted violations.
 //!
 //! The month imitates a Swedish care provider: hospital wards (`avd-12`)
-//! and residences (`sabyhemmet`), staff on day, evening and night shifts
-//! who sign in from workstations on their unit's network and read and
-//! write the records of their unit's patients. Into that ordinary traffic
-//! the generator plants violations of the standard rule pack, and near
-//! misses that must not be found, and lists the findings a correct engine
-//! reports in [`Month::planted`].
+//! and residences (`sabyhemmet`), staff with roles and permissions on day,
+//! evening and night shifts written as weekly schedules, who sign in from
+//! workstations on their unit's network (now and then from home, or from
+//! remote duty in another EU country) and read and write the records of
+//! the patients their unit cares for; nurses withdraw controlled drugs and
+//! sign their administration. [`Month::context`] and
+//! [`Month::write_context`] give the users, patients, care relations and
+//! drugs the standard rule pack looks up, so that ordinary traffic trips
+//! none of its rules. Into that traffic the generator plants violations of
+//! every rule of the pack, and near misses that must not be found, and
+//! lists the findings a correct engine reports in [`Month::planted`] and
+//! the groups it must not report in [`Month::near_misses`].
 //!
 //! Everything is drawn from ChaCha streams keyed by the seed, one stream per
 //! purpose, day and user, so the same options give byte-identical output and
@@ -25,6 +32,7 @@
 //! assert!(!month.planted().is_empty());
 //! ```
 
+mod folder;
 mod plant;
 mod population;
 mod random;
@@ -41,6 +49,7 @@ use serde::Serialize;
 use shift::DayPlan;
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 /// Below this many events per shift, fewer shifts are worked instead.
 const MIN_PER_SHIFT: f64 = 6.0;
@@ -83,6 +92,20 @@ pub struct Planted {
     pub key: BTreeMap<String, String>,
     /// The start of the finding's window; for an ungrouped rule, the time
     /// of the event.
+    pub window_start: DateTime<Utc>,
+}
+
+/// A group the standard rule pack must NOT report on a generated month: a
+/// planted case just short of a rule, or excepted from it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct NearMiss {
+    /// The rule that must not report it.
+    pub rule: String,
+    /// What was planted, for people.
+    pub what: String,
+    /// The group key: field name to value.
+    pub key: BTreeMap<String, String>,
+    /// The start of the window the rule would report.
     pub window_start: DateTime<Utc>,
 }
 
@@ -143,6 +166,55 @@ impl Month {
     /// The findings the standard rule pack must report, sorted.
     pub fn planted(&self) -> &[Planted] {
         &self.plants.planted
+    }
+
+    /// The planted near misses, sorted: groups the standard rule pack
+    /// must not report.
+    pub fn near_misses(&self) -> &[NearMiss] {
+        &self.plants.near_misses
+    }
+
+    /// The planted violations and near misses as JSON:
+    /// `{"violations": [{"rule", "key", "window"}], "near_misses": [{"rule",
+    /// "what", "key", "window"}]}`, windows by their start in RFC 3339.
+    pub fn truth_json(&self) -> String {
+        let violations: Vec<serde_json::Value> = self
+            .planted()
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "rule": p.rule,
+                    "key": p.key,
+                    "window": p.window_start.to_rfc3339(),
+                })
+            })
+            .collect();
+        let near_misses: Vec<serde_json::Value> = self
+            .near_misses()
+            .iter()
+            .map(|n| {
+                serde_json::json!({
+                    "rule": n.rule,
+                    "what": n.what,
+                    "key": n.key,
+                    "window": n.window_start.to_rfc3339(),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({ "violations": violations, "near_misses": near_misses });
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    }
+
+    /// Writes the month into `dir`, creating it: `events.jsonl`, the
+    /// context folder `context/` and `truth.json`. Returns how many events
+    /// were written.
+    pub fn write_folder(&self, dir: &Path) -> io::Result<u64> {
+        std::fs::create_dir_all(dir)?;
+        let file = std::fs::File::create(dir.join("events.jsonl"))?;
+        let written = self.write_jsonl(file)?;
+        self.write_context(&dir.join("context"))?;
+        std::fs::write(dir.join("truth.json"), self.truth_json())?;
+        Ok(written)
     }
 
     /// Writes [`Month::events`] as JSON Lines and returns how many were

@@ -10,10 +10,13 @@
 //! Every planted failure falls on a day of its own, and ordinary traffic
 //! gives no failure to a user on a planted day and never opens a planted
 //! patient for the planting user, so the counts here are the whole counts.
+//! The cases of the rules that read context are in [`cases`].
+
+mod cases;
 
 use super::population::{PATIENTS_PER_UNIT, Population};
 use super::random::{Draw, Purpose, Streams};
-use super::{Frame, Planted};
+use super::{Frame, NearMiss, Planted};
 use crate::event::{Event, Outcome};
 use crate::time::Calendar;
 use chrono::{DateTime, Utc};
@@ -41,6 +44,47 @@ pub(super) struct Plants {
     pub(super) failure_days: BTreeSet<(usize, i64)>,
     /// `(user, patient of the user's unit)` pairs with planted opens.
     pub(super) opened: BTreeSet<(usize, usize)>,
+    /// The near misses, sorted.
+    pub(super) near_misses: Vec<NearMiss>,
+    /// Patients the planted cases add: protected identities and people of
+    /// media interest.
+    pub(super) patients: Vec<PlantedPatient>,
+    /// Care relations of single users that the planted cases add.
+    pub(super) relations: Vec<PlantedRelation>,
+    /// `(user, drug)` pairs with planted withdrawals; ordinary traffic
+    /// leaves them alone.
+    pub(super) narcotics: BTreeSet<(usize, usize)>,
+}
+
+/// A patient added by a planted case, registered at a unit that holds a
+/// care relation to them.
+#[derive(Debug, Clone)]
+pub(super) struct PlantedPatient {
+    /// The id, numbered after the units' ordinary patients.
+    pub(super) id: String,
+    /// The unit's index.
+    pub(super) unit: usize,
+    /// A protected identity.
+    pub(super) protected: bool,
+    /// A person of media interest.
+    pub(super) media_interest: bool,
+    /// When the unit's care relation starts.
+    pub(super) admitted: DateTime<Utc>,
+    /// When it ends; `None` when the patient is still in care.
+    pub(super) discharged: Option<DateTime<Utc>>,
+}
+
+/// A care relation from one user to one patient.
+#[derive(Debug, Clone)]
+pub(super) struct PlantedRelation {
+    /// The user's index.
+    pub(super) user: usize,
+    /// The patient's id.
+    pub(super) patient: String,
+    /// First instant of validity.
+    pub(super) from: DateTime<Utc>,
+    /// First instant after validity; `None` when open.
+    pub(super) to: Option<DateTime<Utc>>,
 }
 
 impl Plants {
@@ -58,15 +102,19 @@ pub(super) fn plant(streams: &Streams, population: &Population, frame: &Frame) -
         population,
         frame,
         plants: Plants::default(),
+        pool: Vec::new(),
     };
     if !population.users.is_empty() {
         planter.plant_failures();
         planter.plant_opens();
+        planter.plant_cases();
     }
 
     let mut plants = planter.plants;
     plants.events.sort_by_key(|event| event.time);
     plants.planted.sort();
+    plants.planted.dedup();
+    plants.near_misses.sort();
     plants
 }
 
@@ -82,6 +130,8 @@ struct Planter<'a> {
     population: &'a Population,
     frame: &'a Frame,
     plants: Plants,
+    /// Users not yet given a case of [`cases`], in a random order.
+    pool: Vec<usize>,
 }
 
 impl Planter<'_> {
@@ -157,6 +207,14 @@ impl Planter<'_> {
         let second = last + self.draw.between(30, 120) as i64;
         self.sign_in(user, day, second, ip);
         self.plants.failure_days.insert((user, day));
+        let window = self.day_window(day);
+        let what = "4 failed sign-ins in one day, one below the threshold";
+        self.near(
+            FAILED_SIGN_INS,
+            what,
+            &[("user", self.user_name(user))],
+            window,
+        );
     }
 
     /// 3 failures before midnight and 3 after: 3 on each local day.
@@ -171,6 +229,11 @@ impl Planter<'_> {
         self.sign_in(user, day + 1, second, ip);
         self.plants.failure_days.insert((user, day));
         self.plants.failure_days.insert((user, day + 1));
+        let what = "3 failed sign-ins before local midnight and 3 after";
+        let key = [("user", self.user_name(user))];
+        let (first, second) = (self.day_window(day), self.day_window(day + 1));
+        self.near(FAILED_SIGN_INS, what, &key, first);
+        self.near(FAILED_SIGN_INS, what, &key, second);
     }
 
     /// `count` failures from `start` seconds after midnight of `day`, 15–75
@@ -183,7 +246,6 @@ impl Planter<'_> {
             }
             let mut event = self.event(user, day, second, "login", ip);
             event.outcome = Some(Outcome::Failure);
-            event.resource = Some("sign-in".to_string());
             self.plants.events.push(event);
         }
         second
@@ -192,13 +254,11 @@ impl Planter<'_> {
     fn sign_in(&mut self, user: usize, day: i64, second: i64, ip: IpAddr) {
         let mut event = self.event(user, day, second, "login", ip);
         event.outcome = Some(Outcome::Success);
-        event.resource = Some("sign-in".to_string());
         self.plants.events.push(event);
     }
 
     fn lockout(&mut self, user: usize, day: i64, second: i64, ip: IpAddr) {
-        let mut event = self.event(user, day, second, "lockout", ip);
-        event.resource = Some("account".to_string());
+        let event = self.event(user, day, second, "lockout", ip);
         let time = event.time;
         self.plants.events.push(event);
         self.found(LOCKED_ACCOUNT, &[("user", self.user_name(user))], time);
@@ -215,9 +275,12 @@ impl Planter<'_> {
             };
             let patient = self.fresh_patient(user);
             self.opens(user, &patient, count);
+            let key = [("patient", patient), ("user", self.user_name(user))];
             if n < heavy {
-                let key = [("patient", patient), ("user", self.user_name(user))];
                 self.found(MANY_OPENS, &key, self.frame.start);
+            } else {
+                let what = "50 opens of one record in the month, the threshold itself";
+                self.near(MANY_OPENS, what, &key, self.frame.start);
             }
         }
     }
@@ -234,18 +297,20 @@ impl Planter<'_> {
     }
 
     /// `count` reads or prints of one record, at random times of the
-    /// user's shift on random days.
+    /// user's scheduled shifts.
     fn opens(&mut self, user: usize, patient: &str, count: usize) {
-        let shift = self.population.users[user].shift;
         for _ in 0..count {
-            let day = self
-                .draw
-                .below(usize::try_from(self.frame.days).unwrap_or(1)) as i64;
-            let second = (shift.start() + self.draw.below(shift.length() as usize) as i64) % 86_400;
+            let (day, second) = self.shift_time(user, 0, self.frame.days - 2);
             let (action, resource) = if self.draw.chance(0.1) {
                 ("print", "journal")
             } else {
                 ("read", self.draw.weighted_item(&OPENED))
+            };
+            let role = self.population.users[user].role;
+            let resource = if role.may(resource) {
+                resource
+            } else {
+                "journal"
             };
             let ip = self.workstation(user);
             let mut event = self.event(user, day, second, action, ip);
@@ -262,15 +327,54 @@ impl Planter<'_> {
     }
 
     fn found(&mut self, rule: &str, key: &[(&str, String)], window_start: DateTime<Utc>) {
-        let key: BTreeMap<String, String> = key
-            .iter()
-            .map(|(field, value)| (field.to_string(), value.clone()))
-            .collect();
         self.plants.planted.push(Planted {
             rule: rule.to_string(),
-            key,
+            key: key_map(key),
             window_start,
         });
+    }
+
+    /// Records a near miss: a group the rule must not report.
+    fn near(&mut self, rule: &str, what: &str, key: &[(&str, String)], window: DateTime<Utc>) {
+        self.plants.near_misses.push(NearMiss {
+            rule: rule.to_string(),
+            what: what.to_string(),
+            key: key_map(key),
+            window_start: window,
+        });
+    }
+
+    /// The start of local day `day`.
+    fn day_window(&self, day: i64) -> DateTime<Utc> {
+        self.frame.instant(day, 0)
+    }
+
+    /// A random moment of one of `user`'s scheduled shifts starting between
+    /// day `first` and day `last`, both included, at least ten minutes
+    /// from either end of the shift: `(day, seconds from its midnight)`.
+    /// The seconds run past midnight on a night shift.
+    fn shift_time(&mut self, user: usize, first: i64, last: i64) -> (i64, i64) {
+        let profile = &self.population.users[user];
+        let days: Vec<i64> = (first.max(0)..=last.max(0))
+            .filter(|day| {
+                self.frame
+                    .date(*day)
+                    .is_some_and(|d| profile.scheduled_on(d))
+            })
+            .collect();
+        let day = if days.is_empty() {
+            first.max(0)
+        } else {
+            days[self.draw.below(days.len())]
+        };
+        (day, self.time_in_shift(user))
+    }
+
+    /// Seconds from midnight to a random moment of `user`'s shift.
+    fn time_in_shift(&mut self, user: usize) -> i64 {
+        let shift = self.population.users[user].shift;
+        let length = shift.length() as usize;
+        shift.start() + self.draw.between(600, length - 600) as i64
     }
 
     fn shift_start(&self, user: usize) -> i64 {
@@ -285,4 +389,10 @@ impl Planter<'_> {
     fn user_name(&self, user: usize) -> String {
         self.population.users[user].name.clone()
     }
+}
+
+fn key_map(key: &[(&str, String)]) -> BTreeMap<String, String> {
+    key.iter()
+        .map(|(field, value)| (field.to_string(), value.clone()))
+        .collect()
 }

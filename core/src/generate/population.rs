@@ -1,9 +1,38 @@
 //! The synthetic organisation: units, patients, users and their schedules.
 
 use super::random::{Draw, Purpose, Streams};
+use crate::context::{Schedule, Shift as ScheduleShift};
 use crate::event::Event;
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday, WeekdaySet};
 use std::net::{IpAddr, Ipv4Addr};
+
+/// Names of the weekdays as schedules write them, Monday first.
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Networks that staff sign in from when not at a workstation, with
+/// weights: Swedish home broadband (Telia, Telenor), and remote duty from
+/// Finland (FUNET), Denmark (DeiC) and Germany (DFN). The bundled country
+/// data maps them to SE, SE, FI, DK and DE (checked in the tests).
+pub(super) const REMOTE: [([u8; 2], u32); 5] = [
+    ([213, 64], 40),
+    ([84, 216], 25),
+    ([130, 230], 15),
+    ([130, 225], 12),
+    ([141, 30], 8),
+];
+
+/// Controlled drugs kept in the units' narcotics cabinets: id, Swedish
+/// narcotics schedule and a name.
+pub(super) const DRUGS: [(&str, &str, &str); 8] = [
+    ("morfin-10mg", "II", "Morfin 10 mg/ml injektion"),
+    ("oxikodon-5mg", "II", "Oxikodon 5 mg tablett"),
+    ("fentanyl-12ug", "II", "Fentanyl 12 mikrog/h plaster"),
+    ("ketobemidon-5mg", "II", "Ketobemidon 5 mg/ml injektion"),
+    ("buprenorfin-5ug", "III", "Buprenorfin 5 mikrog/h plaster"),
+    ("tramadol-50mg", "IV", "Tramadol 50 mg kapsel"),
+    ("oxazepam-5mg", "IV", "Oxazepam 5 mg tablett"),
+    ("diazepam-5mg", "IV", "Diazepam 5 mg tablett"),
+];
 
 /// Residence names for the municipal units; the rest are hospital wards.
 const RESIDENCES: [&str; 10] = [
@@ -57,6 +86,61 @@ impl Role {
         }
     }
 
+    /// The role's name in the context.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Role::Nurse => "nurse",
+            Role::AssistantNurse => "assistant-nurse",
+            Role::Physician => "physician",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The resources the role may use.
+    pub(super) fn permissions(self) -> &'static [&'static str] {
+        match self {
+            Role::Nurse => &[
+                "journal",
+                "medication-list",
+                "care-plan",
+                "lab-results",
+                "vital-signs",
+                "patient-index",
+            ],
+            Role::AssistantNurse => &[
+                "journal",
+                "medication-list",
+                "care-plan",
+                "vital-signs",
+                "patient-index",
+            ],
+            Role::Physician => &[
+                "journal",
+                "medication-list",
+                "care-plan",
+                "lab-results",
+                "vital-signs",
+                "patient-index",
+                "referrals",
+            ],
+            Role::Admin => &["journal", "patient-index", "referrals", "staff-admin"],
+        }
+    }
+
+    /// Whether the role may use `resource`.
+    pub(super) fn may(self, resource: &str) -> bool {
+        self.permissions().contains(&resource)
+    }
+
+    /// A resource the role may not use, read when a role is set too wide.
+    pub(super) fn lacking(self) -> &'static str {
+        match self {
+            Role::Nurse => "referrals",
+            Role::AssistantNurse | Role::Admin => "lab-results",
+            Role::Physician => "staff-admin",
+        }
+    }
+
     /// Relative weights of day, evening and night shifts for the role.
     fn shift_weights(self) -> [u32; 3] {
         match self {
@@ -66,15 +150,26 @@ impl Role {
         }
     }
 
-    /// The chance of working on a weekday or on a weekend day.
-    fn attendance(self, weekend: bool) -> f64 {
-        match (self, weekend) {
-            (Role::Admin, false) => 0.85,
-            (Role::Admin, true) => 0.03,
-            (Role::Physician, true) => 0.3,
-            (_, false) => 0.78,
-            (_, true) => 0.5,
+    /// The weekdays the role works (bit 0 Monday): office hours for
+    /// administrators and day physicians, who sometimes take a weekend day;
+    /// a rota of five days, or four nights, for the others.
+    fn pattern(self, shift: Shift, draw: &mut Draw) -> u8 {
+        let office =
+            matches!(self, Role::Admin) || (self == Role::Physician && shift == Shift::Day);
+        if office {
+            let weekend = if self == Role::Physician && draw.chance(0.25) {
+                1 << draw.between(5, 6)
+            } else {
+                0
+            };
+            return 0b001_1111 | weekend;
         }
+        let mut days = [0_u8, 1, 2, 3, 4, 5, 6];
+        draw.shuffle(&mut days);
+        let worked = if shift == Shift::Night { 4 } else { 5 };
+        days.iter()
+            .take(worked)
+            .fold(0, |bits, day| bits | 1 << day)
     }
 }
 
@@ -102,6 +197,15 @@ impl Shift {
         hour * 3600
     }
 
+    /// The shift's hours as a schedule writes them.
+    pub(super) fn hours(self) -> &'static str {
+        match self {
+            Shift::Day => "07:00-16:00",
+            Shift::Evening => "15:00-22:00",
+            Shift::Night => "21:00-07:00",
+        }
+    }
+
     /// The length of the shift in seconds.
     pub(super) fn length(self) -> i64 {
         let hours = match self {
@@ -122,12 +226,14 @@ pub(super) struct Unit {
 }
 
 impl Unit {
-    /// A workstation address on the unit's internal network.
+    /// A workstation address on the unit's network, in the care
+    /// provider's Swedish block 78.64.0.0/12 (Telia); units 4096 apart
+    /// share a network.
     pub(super) fn address(&self, host: usize) -> IpAddr {
-        let second = (20 + self.index / 250).min(255) as u8;
-        let third = (self.index % 250 + 1) as u8;
+        let second = 64 + (self.index / 256 % 16) as u8;
+        let third = (self.index % 256) as u8;
         let fourth = host.clamp(1, 254) as u8;
-        IpAddr::V4(Ipv4Addr::new(10, second, third, fourth))
+        IpAddr::V4(Ipv4Addr::new(78, second, third, fourth))
     }
 
     /// A random workstation address on the unit's network.
@@ -147,6 +253,10 @@ pub(super) struct User {
     pub(super) role: Role,
     /// When the user works.
     pub(super) shift: Shift,
+    /// The weekdays the user's shifts start on, bit 0 Monday.
+    pub(super) pattern: u8,
+    /// The first day of employment.
+    pub(super) employed_from: NaiveDate,
     /// Bit `d + 1` is set when the user works the shift starting on day
     /// `d` of the month (from 0); bit 0 is the day before the month.
     schedule: u64,
@@ -157,6 +267,41 @@ impl User {
     /// day before the month).
     pub(super) fn works(&self, day: i64) -> bool {
         (0..64).contains(&(day + 1)) && self.schedule & (1 << (day + 1)) != 0
+    }
+
+    /// Whether the user's weekly schedule has a shift starting on `date`.
+    pub(super) fn scheduled_on(&self, date: NaiveDate) -> bool {
+        self.pattern & (1 << date.weekday().num_days_from_monday()) != 0
+    }
+
+    /// The weekly schedule as the context folder writes it, such as
+    /// `mon,tue,thu 07:00-16:00`.
+    pub(super) fn schedule_text(&self) -> String {
+        let days: Vec<&str> = WEEKDAYS
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| self.pattern & (1 << n) != 0)
+            .map(|(_, day)| *day)
+            .collect();
+        format!("{} {}", days.join(","), self.shift.hours())
+    }
+
+    /// The weekly schedule for the context.
+    pub(super) fn schedule(&self) -> Schedule {
+        let days = (0..7)
+            .filter(|n| self.pattern & (1 << n) != 0)
+            .filter_map(|n| Weekday::try_from(n).ok())
+            .fold(WeekdaySet::EMPTY, |mut set, day| {
+                set.insert(day);
+                set
+            });
+        let time = |hour: u32| NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default();
+        let (start, end) = match self.shift {
+            Shift::Day => (7, 16),
+            Shift::Evening => (15, 22),
+            Shift::Night => (21, 7),
+        };
+        Schedule::new([ScheduleShift::new(days, time(start), time(end))])
     }
 
     /// Shifts worked starting inside the month.
@@ -203,7 +348,7 @@ impl Population {
     ) {
         for (index, user) in self.users.iter_mut().enumerate() {
             let mut draw = streams.stream(Purpose::Schedule, 0, index);
-            user.schedule = schedule(&mut draw, user.role, first, days, factor);
+            user.schedule = schedule(&mut draw, user.pattern, first, days, factor);
         }
     }
 
@@ -254,25 +399,40 @@ fn residence_name(nth: usize) -> String {
 fn new_user(draw: &mut Draw, index: usize, units: usize) -> User {
     let role = Role::ALL[draw.weighted(&Role::WEIGHTS)];
     let shift = Shift::ALL[draw.weighted(&role.shift_weights())];
+    let pattern = role.pattern(shift, draw);
     let name = format!("u{:04}", index + 1);
+    let start = NaiveDate::from_ymd_opt(2005, 1, 1).unwrap_or_default();
+    let employed_from = start + TimeDelta::days(draw.below(7300) as i64);
     User {
         name,
         unit: index % units,
         role,
         shift,
+        pattern,
+        employed_from,
         schedule: 0,
     }
 }
 
-/// One bit per day from the day before the month to its last day. The same
+/// An address outside the care provider's network: home broadband or
+/// remote duty in another EU country.
+pub(super) fn remote_address(draw: &mut Draw) -> IpAddr {
+    let [first, second] = draw.weighted_item(&REMOTE);
+    let third = draw.below(256) as u8;
+    let fourth = draw.between(1, 254) as u8;
+    IpAddr::V4(Ipv4Addr::new(first, second, third, fourth))
+}
+
+/// One bit per day from the day before the month to its last day: the
+/// days of the weekly pattern, less absences (leave, sickness). The same
 /// draws are used whatever `factor`, so a smaller factor drops shifts.
-fn schedule(draw: &mut Draw, role: Role, first: NaiveDate, days: i64, factor: f64) -> u64 {
+fn schedule(draw: &mut Draw, pattern: u8, first: NaiveDate, days: i64, factor: f64) -> u64 {
     let mut bits = 0_u64;
     for day in -1..days.min(62) {
-        let weekend = first
+        let scheduled = first
             .checked_add_signed(TimeDelta::days(day))
-            .is_some_and(|date| matches!(date.weekday(), Weekday::Sat | Weekday::Sun));
-        if draw.chance(role.attendance(weekend) * factor) {
+            .is_some_and(|date| pattern & (1 << date.weekday().num_days_from_monday()) != 0);
+        if draw.chance(0.9 * factor) && scheduled {
             bits |= 1 << (day + 1);
         }
     }

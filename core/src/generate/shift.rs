@@ -8,9 +8,16 @@
 //! more than 32 times; and a user mistypes a password at most once per
 //! shift, always on the shift's first day, so no user fails more than once
 //! a day.
+//!
+//! Everything ordinary stays clear of the context rules: users read the
+//! records of their own unit's patients, whom the unit has a care relation
+//! to, inside their scheduled shift, only resources their role permits, and
+//! from their unit's Swedish network or, now and then, from home or remote
+//! duty in Sweden or another EU country. Nurses withdraw controlled drugs
+//! and sign each administration in the same shift.
 
 use super::Month;
-use super::population::{Role, Shift, User};
+use super::population::{DRUGS, Role, Shift, User, remote_address};
 use super::random::{Draw, Purpose};
 use crate::event::{Event, Outcome};
 use std::net::IpAddr;
@@ -201,24 +208,37 @@ impl<'a> ShiftWriter<'a> {
     /// A sign-in from a workstation that the following activity uses; the
     /// first of a failing shift comes after one mistyped password.
     fn login(&mut self, second: i64) {
-        let ip = self.month.population.units[self.profile.unit].workstation(&mut self.draw);
+        let remote = self.profile.role != Role::Admin && self.draw.chance(0.03);
+        let ip = if remote {
+            remote_address(&mut self.draw)
+        } else {
+            self.month.population.units[self.profile.unit].workstation(&mut self.draw)
+        };
         self.ip = Some(ip);
         if self.fails {
             self.fails = false;
             let before = second - self.draw.between(5, 60) as i64;
-            self.push(before, "login", Outcome::Failure, None, "sign-in");
+            self.push(before, "login", Outcome::Failure, None, None);
         }
-        self.push(second, "login", Outcome::Success, None, "sign-in");
+        self.push(second, "login", Outcome::Success, None, None);
     }
 
     fn activity(&mut self, second: i64) {
+        if self.profile.role == Role::Nurse && self.draw.chance(0.05) {
+            self.narcotics(second);
+            return;
+        }
         let weights = Role::action_weights(self.profile.role);
         match Activity::ALL[self.draw.weighted(&weights)] {
             Activity::Read => self.open(second, "read", &READ),
             Activity::Write => self.write_record(second),
-            Activity::Search => {
-                self.push(second, "search", Outcome::Success, None, "patient-index")
-            }
+            Activity::Search => self.push(
+                second,
+                "search",
+                Outcome::Success,
+                None,
+                Some("patient-index"),
+            ),
             Activity::Print => self.open(second, "print", &PRINT),
         }
     }
@@ -237,8 +257,14 @@ impl<'a> ShiftWriter<'a> {
         let index = self.draw.below(self.unopened.len());
         let patient = self.unopened.swap_remove(index);
         self.opened.push(patient);
-        let resource = self.draw.weighted_item(resources);
-        self.push(second, action, Outcome::Success, Some(patient), resource);
+        let resource = self.permitted(resources);
+        self.push(
+            second,
+            action,
+            Outcome::Success,
+            Some(patient),
+            Some(resource),
+        );
     }
 
     /// A write, mostly to a record read earlier in the shift.
@@ -248,8 +274,53 @@ impl<'a> ShiftWriter<'a> {
         } else {
             self.opened[self.draw.below(self.opened.len())]
         };
-        let resource = self.draw.weighted_item(&WRITE);
-        self.push(second, "write", Outcome::Success, Some(patient), resource);
+        let resource = self.permitted(&WRITE);
+        self.push(
+            second,
+            "write",
+            Outcome::Success,
+            Some(patient),
+            Some(resource),
+        );
+    }
+
+    /// One of `resources` that the role permits; the journal otherwise.
+    fn permitted(&mut self, resources: &[(&'static str, u32)]) -> &'static str {
+        let resource = self.draw.weighted_item(resources);
+        if self.profile.role.may(resource) {
+            resource
+        } else {
+            "journal"
+        }
+    }
+
+    /// A withdrawal of a controlled drug from the cabinet and, minutes
+    /// later, the signing of its administration; both or neither, so they
+    /// stay matched at the month's ends. A write when the drug is planted
+    /// for the user.
+    fn narcotics(&mut self, second: i64) {
+        let drug = self.draw.below(DRUGS.len());
+        let patient = self.draw.below(self.month.population.patients_per_unit);
+        let later = second + self.draw.between(120, 900) as i64;
+        let planted = self.month.plants.narcotics.contains(&(self.user, drug));
+        let withdrawal = self.event(second, "withdrawal", Outcome::Success, Some(patient), None);
+        let signing = self.event(
+            later,
+            "administration",
+            Outcome::Success,
+            Some(patient),
+            None,
+        );
+        let (Some(mut withdrawal), Some(mut signing), false) = (withdrawal, signing, planted)
+        else {
+            return self.write_record(second);
+        };
+        for event in [&mut withdrawal, &mut signing] {
+            event.drug = Some(DRUGS[drug].0.to_string());
+            event.amount = Some(1.0);
+        }
+        self.events.push(withdrawal);
+        self.events.push(signing);
     }
 
     /// Adds an event when its time falls inside the month.
@@ -259,17 +330,29 @@ impl<'a> ShiftWriter<'a> {
         action: &str,
         outcome: Outcome,
         patient: Option<usize>,
-        resource: &str,
+        resource: Option<&str>,
     ) {
+        if let Some(event) = self.event(second, action, outcome, patient, resource) {
+            self.events.push(event);
+        }
+    }
+
+    /// An event of the shift; `None` when its time falls outside the month.
+    fn event(
+        &self,
+        second: i64,
+        action: &str,
+        outcome: Outcome,
+        patient: Option<usize>,
+        resource: Option<&str>,
+    ) -> Option<Event> {
         let time = self.month.frame.instant(self.day, second);
-        let Some(ip) = self.ip.filter(|_| self.month.frame.contains(time)) else {
-            return;
-        };
+        let ip = self.ip.filter(|_| self.month.frame.contains(time))?;
         let population = &self.month.population;
         let mut event = population.event(self.user, time, action, ip);
         event.outcome = Some(outcome);
         event.patient = patient.map(|p| population.patient(self.profile.unit, p));
-        event.resource = Some(resource.to_string());
-        self.events.push(event);
+        event.resource = resource.map(str::to_string);
+        Some(event)
     }
 }
