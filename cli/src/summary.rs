@@ -155,6 +155,10 @@ fn samples(out: &mut String, report: &Report) {
     let Some(seed) = &report.seed else {
         return;
     };
+    let sampling = &report.sampling;
+    if sampling.findings_per_category.is_none() && sampling.spot_check.is_none() {
+        return;
+    }
     let sampled: Vec<_> = report.findings.iter().filter(|f| f.sampled).collect();
     let _ = writeln!(
         out,
