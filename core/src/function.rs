@@ -44,11 +44,14 @@ pub enum Function {
     /// `on_shift(user, time)`: whether the user's schedule has a shift then;
     /// missing when the user has no schedule.
     OnShift,
+    /// `drug_class(drug)`: the narcotic class (`II` … `V`) the context gives
+    /// the drug; missing for a drug it does not list.
+    DrugClass,
 }
 
 impl Function {
     /// Every function rules can call, in the order the docs list them.
-    pub const ALL: [Function; 17] = [
+    pub const ALL: [Function; 18] = [
         Function::Exists,
         Function::Lower,
         Function::Upper,
@@ -66,6 +69,7 @@ impl Function {
         Function::Country,
         Function::Related,
         Function::OnShift,
+        Function::DrugClass,
     ];
 
     /// The name rules call it by.
@@ -88,6 +92,7 @@ impl Function {
             Function::Country => "country",
             Function::Related => "related",
             Function::OnShift => "on_shift",
+            Function::DrugClass => "drug_class",
         }
     }
 
@@ -113,6 +118,7 @@ impl Function {
             Function::Country => &[T::Ip],
             Function::Related => &[T::Text, T::Text, T::Time],
             Function::OnShift => &[T::Text, T::Time],
+            Function::DrugClass => &[T::Text],
         }
     }
 
@@ -120,7 +126,7 @@ impl Function {
     pub fn result(self) -> Type {
         match self {
             Function::Lower | Function::Upper | Function::Weekday | Function::Date => Type::Text,
-            Function::Country => Type::Text,
+            Function::Country | Function::DrugClass => Type::Text,
             Function::Length | Function::Hour | Function::Minute | Function::Week => Type::Number,
             Function::Exists
             | Function::StartsWith

@@ -519,6 +519,7 @@ fn context() -> std::sync::Arc<loggvakt::context::Context> {
         ))
         .add_relation(Relation::user("anna", "p3"))
         .add_text_list("break_glass_roles", ["emergency", "on-call"])
+        .add_drug("morphine", loggvakt::context::NarcoticClass::II)
         .add_cidr_list("vpn", ["198.51.100.0/24"])
         .set_country_lookup(
             CountryRanges::new([
@@ -750,4 +751,24 @@ fn schedules_known_users_and_absent_lists() {
     // A list the context lacks holds nothing, and lacks nothing either.
     assert!(run("user in lists.absent").is_empty());
     assert!(run("user not in lists.absent").is_empty());
+}
+
+#[test]
+fn drug_classes_come_from_the_context() {
+    let mut events = vec![
+        event("m", "u", "2026-03-02T10:00:00Z"),
+        event("p", "u", "2026-03-02T10:00:00Z"),
+        event("none", "u", "2026-03-02T10:00:00Z"),
+    ];
+    events[0].drug = Some("morphine".into());
+    events[1].drug = Some("paracetamol".into());
+    let options = || Options {
+        context: Some(context()),
+        ..Options::default()
+    };
+    let run =
+        |condition: &str| ids(&rules(&per_event(condition)).evaluate(events.clone(), options()));
+
+    assert_eq!(run(r#"drug_class(drug) == "II""#), ["m"]);
+    assert_eq!(run("drug_class(drug) == null"), ["none", "p"]);
 }

@@ -338,7 +338,7 @@ fn function_type(
     }
     if matches!(
         function,
-        Function::Related | Function::Country | Function::OnShift
+        Function::Related | Function::Country | Function::OnShift | Function::DrugClass
     ) {
         checker.reads_context = true;
     }

@@ -257,6 +257,10 @@ fn call<'a>(function: Function, args: &'a [Node], event: &'a Event, env: &Env) -
     }
     match (function, first) {
         (Function::Related, Val::Text(user)) => related(&user, &arg(1), &arg(2), env),
+        (Function::DrugClass, Val::Text(drug)) => env
+            .context
+            .drug_class(&drug)
+            .map_or(Val::Missing, |c| Val::Text(Cow::Borrowed(c.as_str()))),
         (Function::OnShift, Val::Text(user)) => match arg(1) {
             Val::Time(t) => {
                 let local = t.with_timezone(&env.zone).naive_local();
