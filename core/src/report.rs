@@ -124,6 +124,8 @@ pub struct CountryData {
     pub version: Option<String>,
     /// The day the data was published, `YYYY-MM-DD`, when known.
     pub date: Option<String>,
+    /// The terms the data comes under, when known.
+    pub licence: Option<String>,
 }
 
 /// Counts of everything read.

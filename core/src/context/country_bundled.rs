@@ -27,6 +27,12 @@ const DATE: &str = "2026-11-01";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BundledCountries;
 
+/// The terms of the bundled data: the crate's licence, and the regional
+/// internet registries' delegation statistics it is built from, which they
+/// publish for anyone to use.
+const LICENCE: &str = "MIT OR Apache-2.0 (iptocc); data: the five regional internet \
+                       registries' public delegation statistics";
+
 impl BundledCountries {
     /// The data's name, version and date, for the report.
     pub fn data() -> CountryData {
@@ -34,6 +40,7 @@ impl BundledCountries {
             name: NAME.to_string(),
             version: Some(VERSION.to_string()),
             date: Some(DATE.to_string()),
+            licence: Some(LICENCE.to_string()),
         }
     }
 }

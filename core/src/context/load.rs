@@ -94,6 +94,7 @@ fn finish(
                 name: "countries.csv".to_string(),
                 version: None,
                 date: None,
+                licence: None,
             });
         }
         None => {
