@@ -119,7 +119,10 @@ impl<'r> Evaluation<'r> {
         let states = rules
             .planned()
             .iter()
-            .map(|_| RuleState::default())
+            .map(|rule| RuleState {
+                excepted: vec![0; rule.exceptions.len()],
+                ..RuleState::default()
+            })
             .collect();
         tracing::debug!(rules = rules.planned().len(), zone = %zone.name(), "evaluation starts");
         let sampling = Sampling::new(rules, options.seed.clone());
@@ -346,10 +349,9 @@ fn excepted(rule: &PlannedRule, state: &mut RuleState, event: &Event, env: &Env)
     let Some(at) = rule.exceptions.iter().position(|e| e.matches(event, env)) else {
         return false;
     };
-    if state.excepted.len() < rule.exceptions.len() {
-        state.excepted.resize(rule.exceptions.len(), 0);
+    if let Some(count) = state.excepted.get_mut(at) {
+        *count += 1;
     }
-    state.excepted[at] += 1;
     true
 }
 

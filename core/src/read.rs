@@ -135,6 +135,19 @@ pub(crate) fn is_over_limit(error: &std::io::Error) -> bool {
     error.get_ref().is_some_and(|inner| inner.is::<OverLimit>())
 }
 
+/// How a JSON value's type reads in a message: `a number`, `a list`, …
+pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value as Json;
+    match value {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "text",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
 /// Sets a text attribute on `event` when there is a value.
 pub(crate) fn set_text(event: &mut Event, name: &str, value: Option<&str>) {
     if let Some(value) = value {

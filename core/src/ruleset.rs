@@ -154,23 +154,15 @@ impl RuleSet {
         file: &ast::File,
         text: &str,
     ) -> Result<(), Diagnostic> {
-        match (self.zone, zone) {
-            (Some(have), Some(new)) if have != new => {
-                let at = file.zones.first().map(|z| z.range).unwrap_or_default();
-                let span = crate::diagnostic::Span::locate(text, at.start, at.end);
-                let message = format!(
-                    "zone `{}` differs from `{}` declared before",
-                    new.name(),
-                    have.name()
-                );
-                Err(Diagnostic::error(codes::CONFLICTING_ZONE.code, message).with_label(span, ""))
-            }
-            (None, Some(new)) => {
-                self.zone = Some(new);
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+        merge_setting(&mut self.zone, zone, |have, new| {
+            let message = format!(
+                "zone `{}` differs from `{}` declared before",
+                new.name(),
+                have.name()
+            );
+            let at = file.zones.first().map(|z| z.range);
+            located(codes::CONFLICTING_ZONE, message, text, at)
+        })
     }
 
     fn merge_holidays(
@@ -179,24 +171,15 @@ impl RuleSet {
         file: &ast::File,
         text: &str,
     ) -> Result<(), Diagnostic> {
-        match (self.holidays, holidays) {
-            (Some(have), Some(new)) if have != new => {
-                let at = file.holidays.first().map(|h| h.range).unwrap_or_default();
-                let span = crate::diagnostic::Span::locate(text, at.start, at.end);
-                let message = format!(
-                    "holiday calendar `{}` differs from `{}` declared before",
-                    new.keyword(),
-                    have.keyword()
-                );
-                let code = codes::CONFLICTING_HOLIDAYS.code;
-                Err(Diagnostic::error(code, message).with_label(span, ""))
-            }
-            (None, Some(new)) => {
-                self.holidays = Some(new);
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+        merge_setting(&mut self.holidays, holidays, |have, new| {
+            let message = format!(
+                "holiday calendar `{}` differs from `{}` declared before",
+                new.keyword(),
+                have.keyword()
+            );
+            let at = file.holidays.first().map(|h| h.range);
+            located(codes::CONFLICTING_HOLIDAYS, message, text, at)
+        })
     }
 
     /// Adds declared categories; one declared in two files keeps its first
@@ -225,10 +208,8 @@ impl RuleSet {
         text: &str,
     ) -> Result<(), Diagnostic> {
         let twice = |at: Option<crate::ast::Range>, what: &str| {
-            let at = at.unwrap_or_default();
-            let span = crate::diagnostic::Span::locate(text, at.start, at.end);
             let message = format!("`{what}` is given in another file too; a run has one");
-            Diagnostic::error(codes::BAD_SAMPLE.code, message).with_label(span, "")
+            located(codes::BAD_SAMPLE, message, text, at)
         };
         if let Some(k) = sampling.findings_per_category {
             if self.sampling.findings_per_category.is_some() {
@@ -281,13 +262,11 @@ impl RuleSet {
                 .iter()
                 .find(|r| r.name.value == spec.name)
                 .map(|r| r.name.range);
-            let at = at.unwrap_or_default();
-            let span = crate::diagnostic::Span::locate(text, at.start, at.end);
             let message = format!(
                 "a rule named `{}` is defined in another file too",
                 spec.name
             );
-            return Err(Diagnostic::error(codes::DUPLICATE_RULE.code, message).with_label(span, ""));
+            return Err(located(codes::DUPLICATE_RULE, message, text, at));
         }
         self.rules.push(plan_rule(spec, &self.params));
         Ok(())
@@ -309,10 +288,8 @@ impl RuleSet {
             .iter()
             .find(|p| p.name.value == name)
             .map(|p| p.name.range);
-        let at = at.unwrap_or_default();
-        let span = crate::diagnostic::Span::locate(text, at.start, at.end);
         let message = format!("a parameter named `{name}` is declared in another file too");
-        Err(Diagnostic::error(codes::DUPLICATE_PARAM.code, message).with_label(span, ""))
+        Err(located(codes::DUPLICATE_PARAM, message, text, at))
     }
 
     /// The parameters and the values in force.
@@ -392,6 +369,31 @@ impl RuleSet {
             .for_each(|record| evaluation.push_record(record));
         evaluation.finish()
     }
+}
+
+/// Keeps the first value a file declares for a setting all files share;
+/// another file declaring a different value is the error `conflict` makes
+/// of the value held and the new one.
+fn merge_setting<T: Copy + PartialEq>(
+    held: &mut Option<T>,
+    declared: Option<T>,
+    conflict: impl FnOnce(T, T) -> Diagnostic,
+) -> Result<(), Diagnostic> {
+    match (*held, declared) {
+        (Some(have), Some(new)) if have != new => Err(conflict(have, new)),
+        (None, Some(new)) => {
+            *held = Some(new);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An error labelled at `at` in `text` (the file's start when not known).
+fn located(code: codes::Code, message: String, text: &str, at: Option<ast::Range>) -> Diagnostic {
+    let at = at.unwrap_or_default();
+    let span = crate::diagnostic::Span::locate(text, at.start, at.end);
+    Diagnostic::error(code.code, message).with_label(span, "")
 }
 
 fn built_in_categories() -> Vec<CategoryInfo> {

@@ -80,14 +80,7 @@ fn optional_text(fields: &mut Map<String, Json>, name: &str) -> Result<Option<St
 }
 
 fn wrong_type(name: &str, expected: &str, found: &Json) -> Invalid {
-    let found = match found {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "text",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-    };
+    let found = super::json_kind(found);
     Invalid::new(
         codes::WRONG_TYPE,
         format!("`{name}` must be {expected}, found {found}"),

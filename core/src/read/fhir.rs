@@ -299,7 +299,7 @@ impl<R: BufRead> FhirRecords<R> {
             Some(other) => {
                 let message = format!(
                     "the Bundle's `entry` must be a list, found {}",
-                    kind(&other)
+                    super::json_kind(&other)
                 );
                 (
                     Some(Record::rejected(
@@ -548,7 +548,10 @@ fn resource_record(
             return Record::rejected(codes::MISSING_FIELD, message, location);
         }
         Some(other) => {
-            let message = format!("`resourceType` must be text, found {}", kind(other));
+            let message = format!(
+                "`resourceType` must be text, found {}",
+                super::json_kind(other)
+            );
             return Record::rejected(codes::WRONG_TYPE, message, location);
         }
     };
@@ -912,7 +915,7 @@ fn strict_text<'a>(
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) => Ok(Some(s.trim()).filter(|s| !s.is_empty())),
         Some(other) => {
-            let message = format!("`{name}` must be text, found {}", kind(other));
+            let message = format!("`{name}` must be text, found {}", super::json_kind(other));
             Err(Invalid::new(codes::WRONG_TYPE, message))
         }
     }
@@ -951,18 +954,6 @@ fn objects<'a>(
         .into_iter()
         .flatten()
         .filter_map(Json::as_object)
-}
-
-/// How a JSON value's type reads in a message.
-fn kind(value: &Json) -> &'static str {
-    match value {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "text",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

@@ -559,14 +559,7 @@ fn member<'a>(object: &'a Map<String, Json>, path: &[&str]) -> Result<Option<&'a
 }
 
 fn wrong_type(path: &[&str], expected: &str, found: &Json) -> Invalid {
-    let found = match found {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "text",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-    };
+    let found = super::json_kind(found);
     Invalid {
         code: codes::WRONG_TYPE,
         message: format!("`{}` must be {expected}, found {found}", path.join(".")),

@@ -10,8 +10,8 @@
 
 use super::{
     ACTION_CODES, Invalid, OBJECT_ROLES, SUBTYPE_ACTIONS, TYPE_ACTIONS, attribute, coding_in,
-    entity_kind, fill_from_source, first_code, is_source_role, kind, lookup, no_action, no_user,
-    object, objects, parse_ip, patient_of, pick, reference_id, strict_text, text, text_at, unit,
+    entity_kind, fill_from_source, first_code, is_source_role, lookup, no_action, no_user, object,
+    objects, parse_ip, patient_of, pick, reference_id, strict_text, text, text_at, unit,
     user_agent,
 };
 use crate::codes;
@@ -155,7 +155,10 @@ fn outcome(resource: &Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
         Some(Json::Object(element)) => element,
         Some(Json::String(_)) => return super::outcome(resource),
         Some(other) => {
-            let message = format!("`outcome` must be an element, found {}", kind(other));
+            let message = format!(
+                "`outcome` must be an element, found {}",
+                crate::read::json_kind(other)
+            );
             return Err(Invalid::new(codes::WRONG_TYPE, message));
         }
     };
