@@ -7,6 +7,7 @@ mod generate;
 mod run;
 mod summary;
 mod test;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -47,6 +48,8 @@ enum Command {
     Test(test::Args),
     /// Rewrite rule files in the canonical layout (`--check` only lists them).
     Fmt(fmt::Args),
+    /// Check that a report follows from its inputs: the same files, the same results.
+    Verify(verify::Args),
 }
 
 /// A failure the command reports before exiting with `code`.
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::main(&args, quiet),
         Command::Test(args) => test::main(&args, quiet),
         Command::Fmt(args) => fmt::main(&args, quiet),
+        Command::Verify(args) => verify::main(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@ use crate::{Failure, summary};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
-use loggvakt::report::{InputFile, sha256_file};
+use loggvakt::report::{CsvSettings, InputFile, sha256_file};
 use loggvakt::{Context, Field, Options, Record, Report, RuleSet};
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -265,6 +265,41 @@ fn coded(diagnostic: &loggvakt::Diagnostic) -> String {
     text
 }
 
+impl CsvArgs {
+    /// The settings for the report; `None` when they are the defaults.
+    fn settings(&self) -> Option<CsvSettings> {
+        let quote = self.options.quote;
+        let defaults = self.options.mapping.is_empty() && !self.delimiter_given && quote == b'"';
+        if defaults {
+            return None;
+        }
+        let delimiter = self.options.delimiter;
+        Some(CsvSettings {
+            map: self.options.mapping.clone(),
+            delimiter: self
+                .delimiter_given
+                .then(|| char::from(delimiter).to_string()),
+            quote: char::from(quote).to_string(),
+        })
+    }
+
+    /// The CSV reading a report records, to read the files the same way.
+    pub fn from_settings(settings: &CsvSettings) -> Result<CsvArgs, Failure> {
+        let mut options = CsvOptions {
+            mapping: settings.map.clone(),
+            quote: one_byte(&settings.quote, "csv.quote")?,
+            ..CsvOptions::default()
+        };
+        if let Some(text) = &settings.delimiter {
+            options.delimiter = one_byte(text, "csv.delimiter")?;
+        }
+        Ok(CsvArgs {
+            options,
+            delimiter_given: settings.delimiter.is_some(),
+        })
+    }
+}
+
 /// Evaluates a job: reads every file in turn, streaming.
 pub fn execute(job: Job) -> Result<Report, Failure> {
     execute_with(job, &CsvArgs::default())
@@ -273,6 +308,7 @@ pub fn execute(job: Job) -> Result<Report, Failure> {
 /// Evaluates a job, reading CSV files as `csv` says.
 pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     job.options.inputs = digests(&job.events)?;
+    job.options.csv = csv.settings();
     let zone = job.rules.zone(job.options.zone);
     let read_options = ReadOptions {
         zone,

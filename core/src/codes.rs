@@ -134,6 +134,10 @@ registry! {
     BAD_TIME_RANGE = "LV0702", "bad_time_range", "a time range is not written HH:MM-HH:MM";
     BAD_WEEKDAY = "LV0703", "bad_weekday", "a weekday is not one of mon, tue, … sun";
     UNKNOWN_CALENDAR = "LV0704", "unknown_calendar", "a holiday calendar name is unknown";
+
+    BAD_REPORT = "LV0801", "bad_report", "a file to verify is not a Loggvakt report this version reads";
+    REPORT_MISMATCH =
+        "LV0802", "report_mismatch", "a report does not follow from the inputs given to verify it";
 }
 
 /// Looks a code up by its text, such as `LV0201`.

@@ -17,7 +17,8 @@ use crate::event::{Event, FieldValue};
 use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{
-    ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA, Samples,
+    CsvSettings, ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run,
+    RunSettings, SCHEMA, Samples,
 };
 use crate::ruleset::RuleSet;
 use crate::time::HolidayCalendar;
@@ -63,6 +64,9 @@ pub struct Options {
     /// rejected as `duplicate_event` rather than evaluated again. Costs
     /// memory for each distinct event id.
     pub duplicates: bool,
+    /// How CSV files were read, recorded in the report so that a replay
+    /// reads them the same way; `None` with the defaults.
+    pub csv: Option<CsvSettings>,
 }
 
 impl Default for Options {
@@ -78,6 +82,7 @@ impl Default for Options {
             holidays: None,
             context: None,
             seed: None,
+            csv: None,
             duplicates: true,
         }
     }
@@ -254,6 +259,21 @@ impl<'r> Evaluation<'r> {
         self.build(period, stats, (findings, samples), exceptions.into_report())
     }
 
+    /// The settings a replay of this evaluation needs.
+    fn settings(&self) -> RunSettings {
+        let duplicates = if self.options.duplicates {
+            "drop"
+        } else {
+            "keep"
+        };
+        RunSettings {
+            period: self.options.period.map(|p| p.format("%Y-%m").to_string()),
+            zone: self.options.zone.map(|z| z.name().to_string()),
+            duplicates: duplicates.to_string(),
+            csv: self.options.csv.clone(),
+        }
+    }
+
     /// Turns a sliding rule's samples into the windows that fire.
     fn sweep(&self, rule: &PlannedRule, state: &mut RuleState) {
         let Window::Sliding(seconds) = rule.window else {
@@ -286,7 +306,8 @@ impl<'r> Evaluation<'r> {
             run: Run {
                 engine_version: crate::VERSION.to_string(),
                 generated_at: self.options.now.to_rfc3339(),
-                command: self.options.command,
+                command: self.options.command.clone(),
+                settings: self.settings(),
             },
             period: Period {
                 start: period.map(|p| local(p.0)),

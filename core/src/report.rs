@@ -61,6 +61,36 @@ pub struct Run {
     pub generated_at: String,
     /// The command or call that made it.
     pub command: String,
+    /// The settings a replay needs to make the same report
+    /// (`loggvakt verify`).
+    pub settings: RunSettings,
+}
+
+/// The settings of a run that are not in the rest of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct RunSettings {
+    /// The month asked for, `YYYY-MM`; `None` when the period was the
+    /// span of the input.
+    pub period: Option<String>,
+    /// The zone asked for; `None` when the rule files' zone held.
+    pub zone: Option<String>,
+    /// `drop` when copies of an event were rejected, `keep` when every
+    /// copy was evaluated.
+    pub duplicates: String,
+    /// How CSV files were read; `None` with the defaults.
+    pub csv: Option<CsvSettings>,
+}
+
+/// How CSV files were read, as given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+pub struct CsvSettings {
+    /// Canonical field name → the column that held it.
+    pub map: BTreeMap<String, String>,
+    /// The delimiter given, one character; `None` when each file's name
+    /// chose (a tab for `.tsv`, else a comma).
+    pub delimiter: Option<String>,
+    /// The quote character.
+    pub quote: String,
 }
 
 /// The evaluated period, `[start, end)` in local time.
