@@ -17,12 +17,13 @@ use crate::event::{Event, FieldValue};
 use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{
-    ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run, SCHEMA, Samples,
+    Activity, ExceptionUse, Finding, FindingWindow, HolidayData, InputFile, Period, Report,
+    RuleStat, Run, SCHEMA, Samples,
 };
 use crate::ruleset::RuleSet;
 use crate::time::HolidayCalendar;
 use crate::time::{Calendar, local_date, start_of_day};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use dedup::{Dedup, Seen};
 use sampling::Sampling;
@@ -63,6 +64,8 @@ pub struct Options {
     /// rejected as `duplicate_event` rather than evaluated again. Costs
     /// memory for each distinct event id.
     pub duplicates: bool,
+    /// The organisation whose logs these are, written in the report.
+    pub organisation: Option<String>,
 }
 
 impl Default for Options {
@@ -79,6 +82,7 @@ impl Default for Options {
             context: None,
             seed: None,
             duplicates: true,
+            organisation: None,
         }
     }
 }
@@ -95,6 +99,7 @@ pub struct Evaluation<'r> {
     dedup: Dedup,
     sampling: Sampling,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    activity: Activity,
 }
 
 /// Calendar windows of one event, computed at most once per event.
@@ -141,6 +146,7 @@ impl<'r> Evaluation<'r> {
             counts: Counts::default(),
             dedup: Dedup::default(),
             span: None,
+            activity: Activity::default(),
         }
     }
 
@@ -177,6 +183,8 @@ impl<'r> Evaluation<'r> {
         }
         self.counts.evaluated += 1;
         self.widen_span(event.time);
+        let local = event.time.with_timezone(&self.zone);
+        self.activity.add(local.hour(), local.weekday());
         self.sampling.offer(event, &self.env);
         let mut windows = Windows::default();
         let limit = self.options.evidence_limit;
@@ -288,6 +296,7 @@ impl<'r> Evaluation<'r> {
                 generated_at: self.options.now.to_rfc3339(),
                 command: self.options.command,
             },
+            organisation: self.options.organisation,
             period: Period {
                 start: period.map(|p| local(p.0)),
                 end: period.map(|p| local(p.1)),
@@ -298,6 +307,8 @@ impl<'r> Evaluation<'r> {
             inputs: self.options.inputs,
             input: self.counts.summary(self.dedup.examples()),
             context: self.options.context.as_deref().map(Context::summary),
+            holidays: HolidayData::of(self.env.holidays),
+            activity: self.activity,
             rule_stats,
             categories: self.rules.categories().to_vec(),
             seed: self.sampling.seed.clone(),
