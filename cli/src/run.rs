@@ -528,7 +528,9 @@ fn output_kind(path: &Path) -> Result<OutputKind, Failure> {
 
 /// Refuses an output of an unknown form before anything is read.
 fn check_outputs(outputs: &[PathBuf]) -> Result<(), Failure> {
-    outputs.iter().try_for_each(|path| output_kind(path).map(drop))
+    outputs
+        .iter()
+        .try_for_each(|path| output_kind(path).map(drop))
 }
 
 /// Writes the report to each file, in the format its extension names.

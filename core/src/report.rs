@@ -185,7 +185,10 @@ impl Activity {
         if let Some(slot) = self.by_hour.get_mut(hour as usize) {
             *slot += 1;
         }
-        if let Some(slot) = self.by_weekday.get_mut(weekday.num_days_from_monday() as usize) {
+        if let Some(slot) = self
+            .by_weekday
+            .get_mut(weekday.num_days_from_monday() as usize)
+        {
             *slot += 1;
         }
     }
@@ -446,11 +449,16 @@ impl Report {
 
     /// The draw of a finding the findings sample chose; `None` for others.
     pub fn draw_of(&self, finding: &Finding) -> Option<&str> {
-        let category = self.samples.findings.iter().find(|c| c.category == finding.category.as_str())?;
+        let category = self
+            .samples
+            .findings
+            .iter()
+            .find(|c| c.category == finding.category.as_str())?;
         let start = finding.window.start.to_rfc3339();
-        let chosen = category.selected.iter().find(|s| {
-            s.rule == finding.rule && s.key == finding.key && s.window_start == start
-        })?;
+        let chosen = category
+            .selected
+            .iter()
+            .find(|s| s.rule == finding.rule && s.key == finding.key && s.window_start == start)?;
         Some(chosen.draw.as_str())
     }
 
@@ -498,3 +506,6 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         hasher.update(&buffer[..n]);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -107,6 +107,9 @@ pub(crate) fn values(values: &BTreeMap<String, f64>) -> String {
             v.to_string()
         }
     };
-    let pairs: Vec<String> = values.iter().map(|(k, v)| format!("{k}={}", text(*v))).collect();
+    let pairs: Vec<String> = values
+        .iter()
+        .map(|(k, v)| format!("{k}={}", text(*v)))
+        .collect();
     pairs.join("; ")
 }

@@ -186,18 +186,29 @@ impl Page<'_> {
     }
 
     fn countries(&self) -> String {
-        let data = self.report.context.as_ref().and_then(|c| c.countries.as_ref());
+        let data = self
+            .report
+            .context
+            .as_ref()
+            .and_then(|c| c.countries.as_ref());
         let Some(data) = data else {
             return self.t(Text::NoneGiven);
         };
         let parts = [&data.version, &data.date, &data.licence];
-        let known: Vec<String> = parts.iter().filter_map(|p| p.as_deref()).map(escape).collect();
+        let known: Vec<String> = parts
+            .iter()
+            .filter_map(|p| p.as_deref())
+            .map(escape)
+            .collect();
         format!("{} {}", escape(&data.name), known.join(", "))
     }
 
     fn selection(&self) -> String {
         let sampling = &self.report.sampling;
-        let mut html = format!("<section class=\"selection\">\n<h2>{}</h2>\n", self.t(Text::Selection));
+        let mut html = format!(
+            "<section class=\"selection\">\n<h2>{}</h2>\n",
+            self.t(Text::Selection)
+        );
         let version = sampling.version.to_string();
         let method = format!("<span class=\"mono\">{}</span>", escape(&sampling.method));
         let intro = [("method", method.as_str()), ("version", version.as_str())];
@@ -237,14 +248,33 @@ impl Page<'_> {
 
     fn overview(&self) -> String {
         let charts = [
-            (Text::ChartHour, svg::columns(&self.t(Text::ChartHour), &self.hours(), 3)),
-            (Text::ChartWeekday, svg::columns(&self.t(Text::ChartWeekday), &self.weekdays(), 1)),
-            (Text::ChartCategory, svg::bars(&self.t(Text::ChartCategory), &self.categories())),
-            (Text::ChartUnit, svg::bars(&self.t(Text::ChartUnit), &self.units())),
+            (
+                Text::ChartHour,
+                svg::columns(&self.t(Text::ChartHour), &self.hours(), 3),
+            ),
+            (
+                Text::ChartWeekday,
+                svg::columns(&self.t(Text::ChartWeekday), &self.weekdays(), 1),
+            ),
+            (
+                Text::ChartCategory,
+                svg::bars(&self.t(Text::ChartCategory), &self.categories()),
+            ),
+            (
+                Text::ChartUnit,
+                svg::bars(&self.t(Text::ChartUnit), &self.units()),
+            ),
         ];
-        let mut html = format!("<section class=\"overview\">\n<h2>{}</h2>\n<div class=\"charts\">\n", self.t(Text::Overview));
+        let mut html = format!(
+            "<section class=\"overview\">\n<h2>{}</h2>\n<div class=\"charts\">\n",
+            self.t(Text::Overview)
+        );
         for (title, chart) in charts {
-            let _ = writeln!(html, "<figure><figcaption>{}</figcaption>{chart}</figure>", self.t(title));
+            let _ = writeln!(
+                html,
+                "<figure><figcaption>{}</figcaption>{chart}</figure>",
+                self.t(title)
+            );
         }
         let zone = escape(&self.report.time_zone);
         let note = self.tf(Text::UnitNote, &[("zone", &zone)]);
@@ -254,12 +284,15 @@ impl Page<'_> {
 
     fn hours(&self) -> Vec<Bar> {
         let hours = self.report.activity.by_hour.iter().enumerate();
-        hours.map(|(h, n)| Bar::new(format!("{h:02}"), *n)).collect()
+        hours
+            .map(|(h, n)| Bar::new(format!("{h:02}"), *n))
+            .collect()
     }
 
     fn weekdays(&self) -> Vec<Bar> {
         let days = WEEKDAYS.iter().zip(self.report.activity.by_weekday);
-        days.map(|(day, n)| Bar::new(day.get(self.lang), n)).collect()
+        days.map(|(day, n)| Bar::new(day.get(self.lang), n))
+            .collect()
     }
 
     fn categories(&self) -> Vec<Bar> {
@@ -277,7 +310,9 @@ impl Page<'_> {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for finding in &self.report.findings {
             let unit = finding.key.get("unit").cloned();
-            *counts.entry(unit.unwrap_or_else(|| no_unit.clone())).or_default() += 1;
+            *counts
+                .entry(unit.unwrap_or_else(|| no_unit.clone()))
+                .or_default() += 1;
         }
         let mut bars: Vec<Bar> = counts.into_iter().map(|(u, n)| Bar::new(u, n)).collect();
         bars.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
@@ -305,7 +340,9 @@ impl Page<'_> {
 
     /// A local time as `YYYY-MM-DD HH:MM`.
     fn local(&self, time: &DateTime<FixedOffset>) -> String {
-        time.with_timezone(&self.zone).format("%Y-%m-%d %H:%M").to_string()
+        time.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 
     fn sign_off(&self) -> String {

@@ -11,7 +11,10 @@ use std::fmt::Write as _;
 impl Page<'_> {
     /// Every category in force with its findings, built-in ones always.
     pub(super) fn findings(&self) -> String {
-        let mut html = format!("<section class=\"findings\">\n<h2>{}</h2>\n", self.t(Text::Findings));
+        let mut html = format!(
+            "<section class=\"findings\">\n<h2>{}</h2>\n",
+            self.t(Text::Findings)
+        );
         for category in &self.report.categories {
             html.push_str(&self.category_findings(category));
         }
@@ -42,8 +45,17 @@ impl Page<'_> {
     }
 
     fn findings_head(&self) -> String {
-        let heads = [Text::Rule, Text::Key, Text::When, Text::Explanation, Text::Evidence];
-        let cells: Vec<String> = heads.iter().map(|h| format!("<th>{}</th>", self.t(*h))).collect();
+        let heads = [
+            Text::Rule,
+            Text::Key,
+            Text::When,
+            Text::Explanation,
+            Text::Evidence,
+        ];
+        let cells: Vec<String> = heads
+            .iter()
+            .map(|h| format!("<th>{}</th>", self.t(*h)))
+            .collect();
         format!(
             "<table class=\"cases\">\n<thead><tr>{}</tr></thead>\n<tbody>\n",
             cells.concat()
@@ -51,7 +63,11 @@ impl Page<'_> {
     }
 
     fn finding_row(&self, finding: &Finding) -> String {
-        let sampled = if finding.sampled { " class=\"sampled\"" } else { "" };
+        let sampled = if finding.sampled {
+            " class=\"sampled\""
+        } else {
+            ""
+        };
         format!(
             "<tr{sampled}><td>{}</td><td>{}</td><td class=\"when\">{}</td><td>{}</td><td>{}</td></tr>\n",
             self.rule_cell(finding),
@@ -99,15 +115,26 @@ impl Page<'_> {
             return html;
         }
         let ids: Vec<String> = finding.evidence.ids.iter().map(|id| escape(id)).collect();
-        let more = if (ids.len() as u64) < finding.evidence.total { ", …" } else { "" };
-        let _ = write!(html, "<br><span class=\"small mono\">{}{more}</span>", ids.join(", "));
+        let more = if (ids.len() as u64) < finding.evidence.total {
+            ", …"
+        } else {
+            ""
+        };
+        let _ = write!(
+            html,
+            "<br><span class=\"small mono\">{}{more}</span>",
+            ids.join(", ")
+        );
         html
     }
 
     /// The sampled findings and spot-checked events, numbered, with empty
     /// cells for the reviewer.
     pub(super) fn review(&self) -> String {
-        let mut html = format!("<section class=\"review\">\n<h2>{}</h2>\n", self.t(Text::Review));
+        let mut html = format!(
+            "<section class=\"review\">\n<h2>{}</h2>\n",
+            self.t(Text::Review)
+        );
         let rows = self.review_rows();
         if rows.is_empty() {
             return html + &format!("<p>{}</p>\n</section>\n", self.t(Text::NoSample));
@@ -163,7 +190,11 @@ impl Page<'_> {
         });
         let kind = self.t(Text::KindFinding);
         let Some(finding) = finding else {
-            let case = format!("{}<br>{}", escape(&sample.rule), escape(&pairs(&sample.key)));
+            let case = format!(
+                "{}<br>{}",
+                escape(&sample.rule),
+                escape(&pairs(&sample.key))
+            );
             return (kind, case, String::new());
         };
         let case = format!(
@@ -173,7 +204,11 @@ impl Page<'_> {
             key_cell(finding),
             self.window(finding)
         );
-        let detail = format!("{}<br>{}", escape(&finding.explanation), self.evidence(finding));
+        let detail = format!(
+            "{}<br>{}",
+            escape(&finding.explanation),
+            self.evidence(finding)
+        );
         (kind, case + &self.draw(&sample.draw), detail)
     }
 
@@ -188,15 +223,26 @@ impl Page<'_> {
         let _ = write!(case, "<br>{}", escape(&time));
         let mut detail = format!("action={}", escape(&event.action));
         if let Some(id) = &event.id {
-            let _ = write!(detail, "<br><span class=\"small mono\">id {}</span>", escape(id));
+            let _ = write!(
+                detail,
+                "<br><span class=\"small mono\">id {}</span>",
+                escape(id)
+            );
         }
-        (self.t(Text::KindSpot), case + &self.draw(&event.draw), detail)
+        (
+            self.t(Text::KindSpot),
+            case + &self.draw(&event.draw),
+            detail,
+        )
     }
 
     /// A case's draw, for anyone re-deriving the sample.
     fn draw(&self, draw: &str) -> String {
         let label = self.t(Text::Draw);
-        format!("<br><span class=\"small mono\">{label} {}</span>", escape(draw))
+        format!(
+            "<br><span class=\"small mono\">{label} {}</span>",
+            escape(draw)
+        )
     }
 }
 
@@ -209,7 +255,11 @@ fn key_cell(finding: &Finding) -> String {
         .collect();
     let mut html = key.join("<br>");
     if !finding.values.is_empty() {
-        let _ = write!(html, "<br><span class=\"small\">{}</span>", escape(&values(&finding.values)));
+        let _ = write!(
+            html,
+            "<br><span class=\"small\">{}</span>",
+            escape(&values(&finding.values))
+        );
     }
     html
 }
