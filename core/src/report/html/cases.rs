@@ -105,12 +105,18 @@ impl Page<'_> {
         format!("{} – {}", self.local(start), self.local(end))
     }
 
-    fn evidence(&self, finding: &Finding) -> String {
+    /// How many events are behind a finding, in words.
+    fn event_count(&self, finding: &Finding) -> String {
         let total = finding.evidence.total.to_string();
-        let mut html = match finding.evidence.total {
+        match finding.evidence.total {
             1 => self.t(Text::OneEvent),
             _ => self.tf(Text::EventsCount, &[("n", &total)]),
-        };
+        }
+    }
+
+    /// The event count and the listed ids.
+    fn evidence(&self, finding: &Finding) -> String {
+        let mut html = self.event_count(finding);
         if finding.evidence.ids.is_empty() {
             return html;
         }
@@ -207,7 +213,7 @@ impl Page<'_> {
         let detail = format!(
             "{}<br>{}",
             escape(&finding.explanation),
-            self.evidence(finding)
+            self.event_count(finding)
         );
         (kind, case + &self.draw(&sample.draw), detail)
     }

@@ -29,7 +29,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .small { font-size: 7.5pt; color: #444; }
 .num { text-align: right; }
 .count { font-weight: bold; }
-.cases td.when { white-space: nowrap; }
+.cases { table-layout: fixed; }
 .cases tr.sampled td:first-child { border-left: 2.5pt solid #1f3b57; }
 .sev { font-size: 7.5pt; padding: 0 3pt; border: 0.5pt solid #888; border-radius: 2pt; }
 .sev.high { background: #f6d5d0; }
@@ -45,16 +45,16 @@ svg .axis { stroke: #333; stroke-width: 0.8; }
 svg .grid { stroke: #aaa; stroke-width: 0.5; stroke-dasharray: 2 2; }
 .note { color: #444; font-size: 8pt; }
 .overview { break-inside: avoid; }
-.findings th:nth-child(1) { width: 25%; }
-.findings th:nth-child(2) { width: 17%; }
+.findings th:nth-child(1) { width: 22%; }
+.findings th:nth-child(2) { width: 15%; }
 .findings th:nth-child(3) { width: 14%; }
-.findings th:nth-child(5) { width: 17%; }
+.findings th:nth-child(5) { width: 19%; }
 .review th:first-child { width: 4%; }
 .review td.num { white-space: nowrap; }
-.review th.kind { width: 10%; }
-.review th.case { width: 30%; }
-.review th.decision { width: 14%; }
-.review th.notes { width: 20%; }
+.review th.kind { width: 9%; }
+.review th.case { width: 29%; }
+.review th.decision { width: 15%; }
+.review th.notes { width: 17%; }
 .review td.blank { height: 30pt; }
 .sign { break-inside: avoid; }
 .sign table.lines th { width: 22%; border: none; background: none; vertical-align: bottom; }
