@@ -56,7 +56,7 @@ pub struct Args {
 
     /// How the HTML report is written.
     #[command(flatten)]
-    report: ReportFlags,
+    report: Box<ReportFlags>,
 
     /// The time written as the report's `generated_at`, RFC 3339; default now.
     #[arg(long, value_name = "TIME")]

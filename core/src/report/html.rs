@@ -349,7 +349,7 @@ impl Page<'_> {
         let mut html = format!(
             "<section class=\"sign\">\n<h2>{}</h2>\n<p>{}</p>\n<table class=\"lines\"><tbody>\n",
             self.t(Text::SignOff),
-            self.t(Text::SignText)
+            self.t(Text::SignStatement)
         );
         for text in [Text::Name, Text::Date, Text::Signature] {
             let _ = writeln!(html, "<tr><th>{}</th><td></td></tr>", self.t(text));

@@ -113,7 +113,7 @@ pub(crate) enum Text {
     Notes,
     Draw,
     SignOff,
-    SignText,
+    SignStatement,
     Name,
     Date,
     Signature,
@@ -194,7 +194,7 @@ impl Text {
             Notes,
             Draw,
             SignOff,
-            SignText,
+            SignStatement,
             Name,
             Date,
             Signature,
@@ -320,7 +320,7 @@ impl Text {
             Text::Notes => ["Notes", "Anteckningar"],
             Text::Draw => ["draw", "lottning"],
             Text::SignOff => ["Sign-off", "Underskrift"],
-            Text::SignText => [
+            Text::SignStatement => [
                 "I have reviewed the cases above and recorded my decisions.",
                 "Jag har granskat fallen ovan och antecknat mina beslut.",
             ],
