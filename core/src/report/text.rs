@@ -94,6 +94,7 @@ pub(crate) enum Text {
     NoUnit,
     Findings,
     FindingsCount,
+    SampledNote,
     NoFindings,
     Rule,
     Key,
@@ -136,7 +137,7 @@ pub(crate) enum Text {
 impl Text {
     /// Every text, for the completeness test.
     #[cfg(test)]
-    pub(crate) const ALL: [Text; 73] = {
+    pub(crate) const ALL: [Text; 74] = {
         use Text::*;
         [
             Title,
@@ -175,6 +176,7 @@ impl Text {
             NoUnit,
             Findings,
             FindingsCount,
+            SampledNote,
             NoFindings,
             Rule,
             Key,
@@ -298,6 +300,11 @@ impl Text {
             Text::NoUnit => ["no unit", "ingen enhet"],
             Text::Findings => ["Findings", "Avvikelser"],
             Text::FindingsCount => ["{n} findings", "{n} avvikelser"],
+            Text::SampledNote => [
+                "A bar at the left marks a finding drawn for review (see “Cases for review”).",
+                "Ett streck till vänster markerar en avvikelse som dragits för granskning \
+                 (se ”Fall att granska”).",
+            ],
             Text::NoFindings => ["No findings.", "Inga avvikelser."],
             Text::Rule => ["Rule", "Regel"],
             Text::Key => ["Who / what", "Vem / vad"],

@@ -15,6 +15,9 @@ impl Page<'_> {
             "<section class=\"findings\">\n<h2>{}</h2>\n",
             self.t(Text::Findings)
         );
+        if self.report.findings.iter().any(|f| f.sampled) {
+            let _ = writeln!(html, "<p class=\"note\">{}</p>", self.t(Text::SampledNote));
+        }
         for category in &self.report.categories {
             html.push_str(&self.category_findings(category));
         }
