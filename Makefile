@@ -9,10 +9,10 @@ VENV ?= .venv
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 TRIPLE ?= x86_64-unknown-linux-gnu
 
-.PHONY: test lint unit python demo fmt fuzz-smoke
+.PHONY: test lint unit python html demo fmt fuzz-smoke
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint unit python
+test: lint unit python html
 
 ## Formatting and lints, warnings as errors.
 lint:
@@ -35,6 +35,15 @@ python:
 		-m bindings-python/Cargo.toml --out $(TARGET_DIR)/wheels
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps $(TARGET_DIR)/wheels/loggvakt-*.whl
 	cd bindings-python && ../$(VENV)/bin/python -m pytest -q
+
+## The HTML report in headless Chromium (Debian's `chromium`): loads
+## nothing, logs no error, prints on A4. Reuses the venv of `python` and the
+## command `unit` built; screenshots and PDFs go to $(TARGET_DIR)/html-report.
+html:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r tests/html/requirements.txt
+	$(CARGO) build --locked -p loggvakt-cli
+	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) $(VENV)/bin/python -m pytest -q tests/html
 
 ## A 60-second run of every fuzz target (needs cargo-fuzz; see fuzz/README.md).
 fuzz-smoke:

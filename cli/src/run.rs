@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{CsvSettings, InputFile, sha256_file};
-use loggvakt::{Context, Field, Options, Record, Report, RuleSet};
+use loggvakt::{Context, Field, HtmlOptions, Lang, Options, Record, Report, RuleSet};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -48,10 +48,15 @@ pub struct Args {
     #[arg(long, value_name = "MODE", default_value = "drop")]
     duplicates: Duplicates,
 
-    /// Report files to write; the format follows the extension (.json).
-    /// Without it the JSON report goes to standard output.
+    /// Report files to write; the format follows the extension: .json, .csv
+    /// (findings and samples) or .html (printable). May be repeated. Without it
+    /// the JSON report goes to standard output.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     out: Vec<PathBuf>,
+
+    /// How the HTML report is written.
+    #[command(flatten)]
+    report: Box<ReportFlags>,
 
     /// The time written as the report's `generated_at`, RFC 3339; default now.
     #[arg(long, value_name = "TIME")]
@@ -70,6 +75,33 @@ pub struct Args {
     /// (docs/context.md). Without it every user and patient is unknown.
     #[arg(long, value_name = "DIR")]
     context: Option<PathBuf>,
+}
+
+/// What the report names and the language of its HTML form.
+#[derive(clap::Args)]
+pub struct ReportFlags {
+    /// The organisation whose logs are reviewed, named in the report.
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+
+    /// The language of the HTML report: en (English) or sv (Swedish).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: String,
+}
+
+impl ReportFlags {
+    /// The HTML options, or a coded error for an unknown language.
+    pub fn html(&self) -> Result<HtmlOptions, Failure> {
+        let lang = self.lang.parse::<Lang>().map_err(|e| {
+            Failure::input(format!(
+                "error[LV0407]: {e}\n  = help: use `--lang en` or `--lang sv`"
+            ))
+        })?;
+        Ok(HtmlOptions {
+            lang,
+            organisation: self.organisation.clone(),
+        })
+    }
 }
 
 /// The options of `run` that only CSV input uses.
@@ -138,6 +170,8 @@ pub struct CsvArgs {
 
 /// Runs `loggvakt run`.
 pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
+    let html = args.report.html()?;
+    check_outputs(&args.out)?;
     let mut job = job(&args)?;
     job.progress = !quiet;
     warn_about_rules(&job.rules, quiet);
@@ -145,7 +179,7 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
     csv_options_apply(&args.csv, &job.events)?;
     let reads_context = job.rules.reads_context() && job.options.context.is_none();
     let report = execute_with(job, &csv)?;
-    write_outputs(&report, &args.out)?;
+    write_outputs(&report, &args.out, &html)?;
     if !quiet {
         crate::say(&summary::render(&report, &args.out));
     }
@@ -203,6 +237,7 @@ fn job(args: &Args) -> Result<Job, Failure> {
         duplicates: args.duplicates == Duplicates::Drop,
         seed: args.seed.clone(),
         context,
+        organisation: args.report.organisation.clone(),
         ..Options::default()
     };
     Ok(Job {
@@ -505,8 +540,41 @@ fn unreadable(path: &Path, error: &std::io::Error) -> Failure {
     ))
 }
 
+/// The forms a report is written in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum OutputKind {
+    Json,
+    Csv,
+    Html,
+}
+
+/// The form a file's extension names, or a coded error.
+fn output_kind(path: &Path) -> Result<OutputKind, Failure> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match extension.to_ascii_lowercase().as_str() {
+        "json" => Ok(OutputKind::Json),
+        "csv" => Ok(OutputKind::Csv),
+        "html" | "htm" => Ok(OutputKind::Html),
+        _ => Err(unwritable(
+            &path.display().to_string(),
+            "reports are written as .json, .csv or .html",
+        )),
+    }
+}
+
+/// Refuses an output of an unknown form before anything is read.
+fn check_outputs(outputs: &[PathBuf]) -> Result<(), Failure> {
+    outputs
+        .iter()
+        .try_for_each(|path| output_kind(path).map(drop))
+}
+
 /// Writes the report to each file, in the format its extension names.
-pub fn write_outputs(report: &Report, outputs: &[PathBuf]) -> Result<(), Failure> {
+pub fn write_outputs(
+    report: &Report,
+    outputs: &[PathBuf],
+    html: &HtmlOptions,
+) -> Result<(), Failure> {
     if outputs.is_empty() {
         let mut stdout = std::io::stdout().lock();
         return stdout
@@ -515,12 +583,13 @@ pub fn write_outputs(report: &Report, outputs: &[PathBuf]) -> Result<(), Failure
             .map_err(|e| unwritable("standard output", &e.to_string()));
     }
     for path in outputs {
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let text = match output_kind(path)? {
+            OutputKind::Json => report.to_json(),
+            OutputKind::Csv => report.to_csv(),
+            OutputKind::Html => report.to_html(html),
+        };
         let name = path.display().to_string();
-        if !extension.eq_ignore_ascii_case("json") {
-            return Err(unwritable(&name, "reports are written as .json"));
-        }
-        std::fs::write(path, report.to_json()).map_err(|e| unwritable(&name, &e.to_string()))?;
+        std::fs::write(path, text).map_err(|e| unwritable(&name, &e.to_string()))?;
     }
     Ok(())
 }

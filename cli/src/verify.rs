@@ -100,6 +100,7 @@ fn replay_job(
         command: crate::command_line(),
         duplicates: recorded.duplicates,
         seed: recorded.seed.clone(),
+        organisation: recorded.organisation.clone(),
         context,
         ..Options::default()
     };

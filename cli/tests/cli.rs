@@ -413,6 +413,32 @@ fn generate_is_reproducible_and_demo_writes_a_report() {
             .is_some_and(|f| f.len() == 4)
     );
     assert!(dir.join("demo/context/users.csv").is_file());
+
+    // The demo samples, and its page has every category and the sample.
+    assert!(
+        stderr.contains("Report written to demo/report.html"),
+        "{stderr}"
+    );
+    let sampled = findings.iter().filter(|f| f["sampled"] == true).count();
+    assert_eq!(sampled, 5 + 2 + 5 + 5, "five a category, narcotics has two");
+    let html = std::fs::read_to_string(dir.join("demo/report.html")).expect("html");
+    for title in [
+        "Unauthorized access",
+        "Narcotics",
+        "Breaks from ordinary patterns",
+        "Reading without an obvious care relation",
+    ] {
+        assert!(html.contains(&format!("<h3>{title} ")), "{title}");
+    }
+    let spot = report["samples"]["spot_check"]["users"]
+        .as_array()
+        .expect("spot");
+    let cases = sampled
+        + spot
+            .iter()
+            .map(|u| u["sampled"].as_array().map_or(0, Vec::len))
+            .sum::<usize>();
+    assert_eq!(html.matches("<td class=\"blank\"></td>").count(), 2 * cases);
 }
 
 /// An RFC 3339 instant in JSON, as UTC, so windows given with different
@@ -878,4 +904,98 @@ fn inputs_sharing_a_file_name_are_told_apart_and_an_empty_run_fails() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn run_writes_json_csv_and_html_at_once() {
+    let dir = scratch("three-outputs");
+    let case = repo().join("tests/conformance/sampling");
+    let rules = case.join("rules.vakt");
+    let events = case.join("events.jsonl");
+    let args = [
+        "run",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        "--seed",
+        "7",
+        "--now",
+        "2026-04-01T08:00:00+02:00",
+        "--organisation",
+        "Vård & Co",
+        "--lang",
+        "sv",
+        "--out",
+        "r.json",
+        "--out",
+        "r.csv",
+        "--out",
+        "r.html",
+    ];
+    let out = loggvakt(&args, &dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("written");
+    let report: Value = serde_json::from_str(&read("r.json")).expect("JSON");
+    assert_eq!(report["organisation"], "Vård & Co");
+
+    let csv = read("r.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("kind,category,rule,title,severity,key,"));
+    let findings = report["findings"].as_array().map_or(0, Vec::len);
+    let spot: usize = report["samples"]["spot_check"]["users"]
+        .as_array()
+        .map_or(0, |users| {
+            users
+                .iter()
+                .map(|u| u["sampled"].as_array().map_or(0, Vec::len))
+                .sum()
+        });
+    assert_eq!(lines.len(), 1 + findings + spot);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("spot_check_event,"))
+            .count(),
+        spot
+    );
+
+    let html = read("r.html");
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"sv\">"));
+    assert!(html.contains("Vård &amp; Co"));
+    assert!(html.contains("Fall att granska"));
+}
+
+#[test]
+fn an_unknown_language_or_output_form_is_a_coded_error() {
+    let dir = scratch("bad-output");
+    let rules = repo().join("rules/standard.vakt");
+    let events = repo().join("tests/conformance/sampling/events.jsonl");
+    let base = [
+        "run",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+    ];
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["--lang", "de", "--out", "r.html"],
+            "error[LV0407]: unknown report language `de`",
+        ),
+        (
+            &["--out", "r.pdf"],
+            "error[LV0406]: cannot write the report to `r.pdf`",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let out = loggvakt(&[&base[..], extra].concat(), &dir);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(
+            text(&out.stderr).starts_with(expected),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!dir.join("r.html").exists() && !dir.join("r.pdf").exists());
+    }
 }

@@ -93,6 +93,7 @@ registry! {
     BAD_FORMAT = "LV0404", "bad_format", "an input format name is unknown";
     BAD_OPTION = "LV0405", "bad_option", "an option is malformed or names an unknown field";
     WRITE_FAILED = "LV0406", "write_failed", "the report cannot be written";
+    BAD_LANGUAGE = "LV0407", "bad_language", "a report language is not `en` or `sv`";
 
     DUPLICATE_USER = "LV0501", "duplicate_user", "two users share an id";
     DUPLICATE_PATIENT = "LV0502", "duplicate_patient", "two patients share an id";

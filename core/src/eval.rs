@@ -17,13 +17,13 @@ use crate::event::{Event, FieldValue};
 use crate::plan::{Env, Params, PlannedRule, Window};
 use crate::read::{Record, Rejection};
 use crate::report::{
-    CsvSettings, ExceptionUse, Finding, FindingWindow, InputFile, Period, Report, RuleStat, Run,
-    RunSettings, SCHEMA, Samples,
+    Activity, CsvSettings, ExceptionUse, Finding, FindingWindow, HolidayData, InputFile, Period,
+    Report, RuleStat, Run, RunSettings, SCHEMA, Samples,
 };
 use crate::ruleset::RuleSet;
 use crate::time::HolidayCalendar;
 use crate::time::{Calendar, local_date, start_of_day};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use dedup::{Dedup, Seen};
 use sampling::Sampling;
@@ -67,6 +67,8 @@ pub struct Options {
     /// How CSV files were read, recorded in the report so that a replay
     /// reads them the same way; `None` with the defaults.
     pub csv: Option<CsvSettings>,
+    /// The organisation whose logs these are, written in the report.
+    pub organisation: Option<String>,
 }
 
 impl Default for Options {
@@ -84,6 +86,7 @@ impl Default for Options {
             seed: None,
             csv: None,
             duplicates: true,
+            organisation: None,
         }
     }
 }
@@ -100,6 +103,7 @@ pub struct Evaluation<'r> {
     dedup: Dedup,
     sampling: Sampling,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    activity: Activity,
 }
 
 /// Calendar windows of one event, computed at most once per event.
@@ -146,6 +150,7 @@ impl<'r> Evaluation<'r> {
             counts: Counts::default(),
             dedup: Dedup::default(),
             span: None,
+            activity: Activity::default(),
         }
     }
 
@@ -182,6 +187,8 @@ impl<'r> Evaluation<'r> {
         }
         self.counts.evaluated += 1;
         self.widen_span(event.time);
+        let local = event.time.with_timezone(&self.zone);
+        self.activity.add(local.hour(), local.weekday());
         self.sampling.offer(event, &self.env);
         let mut windows = Windows::default();
         let limit = self.options.evidence_limit;
@@ -309,6 +316,7 @@ impl<'r> Evaluation<'r> {
                 command: self.options.command.clone(),
                 settings: self.settings(),
             },
+            organisation: self.options.organisation,
             period: Period {
                 start: period.map(|p| local(p.0)),
                 end: period.map(|p| local(p.1)),
@@ -319,6 +327,8 @@ impl<'r> Evaluation<'r> {
             inputs: self.options.inputs,
             input: self.counts.summary(self.dedup.examples()),
             context: self.options.context.as_deref().map(Context::summary),
+            holidays: HolidayData::of(self.env.holidays),
+            activity: self.activity,
             rule_stats,
             categories: self.rules.categories().to_vec(),
             seed: self.sampling.seed.clone(),

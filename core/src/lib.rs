@@ -64,7 +64,7 @@ pub use diagnostic::{Diagnostic, Severity, Span};
 pub use eval::{Evaluation, Options};
 pub use event::{Event, Field, Outcome, Value};
 pub use read::{Format, Location, ReadOptions, Record, Rejection};
-pub use report::{Finding, Report};
+pub use report::{Finding, HtmlOptions, Lang, Report};
 pub use rule::{Category, Level};
 pub use ruleset::{RuleError, RuleSet, check_source};
 

@@ -1,9 +1,19 @@
 //! Stage 5: the report, its JSON form, and digests of what went in.
 //!
 //! Field names here are a published interface: reports are read by other
-//! tools, so names change only with a new `schema` number.
+//! tools, so names change only with a new `schema` number. The printable
+//! forms (CSV, HTML) live in the modules below.
+
+mod csv;
+mod html;
+mod svg;
+mod text;
+
+pub use html::HtmlOptions;
+pub use text::{Lang, UnknownLang};
 
 use crate::rule::{Category, Level};
+use crate::time::HolidayCalendar;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -21,6 +31,8 @@ pub struct Report {
     pub schema: u32,
     /// How and when the report was made; not part of the result.
     pub run: Run,
+    /// The organisation whose logs were reviewed, when given.
+    pub organisation: Option<String>,
     /// The period evaluated.
     pub period: Period,
     /// The IANA zone of calendar windows and local times.
@@ -35,6 +47,10 @@ pub struct Report {
     pub input: InputSummary,
     /// The context data the rules looked up; `None` when none was given.
     pub context: Option<ContextSummary>,
+    /// The holiday calendar that `holiday()` uses, and its data's version.
+    pub holidays: HolidayData,
+    /// Evaluated events by local hour and weekday.
+    pub activity: Activity,
     /// Per rule: events matched, groups kept, findings, events without a key.
     pub rule_stats: Vec<RuleStat>,
     /// The categories in force, built-in first, with their titles.
@@ -156,6 +172,56 @@ pub struct CountryData {
     pub date: Option<String>,
     /// The terms the data comes under, when known.
     pub licence: Option<String>,
+}
+
+/// The holiday calendar in force and the version of its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HolidayData {
+    /// The calendar's keyword, as rule files name it (`sweden`).
+    pub calendar: String,
+    /// The name of the calendar data.
+    pub name: String,
+    /// The version of the calendar data; it changes whenever a day is
+    /// added, removed or moved.
+    pub version: String,
+    /// What the calendar follows, in words.
+    pub basis: String,
+}
+
+impl HolidayData {
+    /// The data behind `calendar`.
+    pub fn of(calendar: HolidayCalendar) -> HolidayData {
+        HolidayData {
+            calendar: calendar.keyword().to_string(),
+            name: crate::time::holiday::DATA_NAME.to_string(),
+            version: crate::time::holiday::DATA_VERSION.to_string(),
+            basis: calendar.basis().to_string(),
+        }
+    }
+}
+
+/// Evaluated events by local time of the report's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Activity {
+    /// Events per hour of the day, 00 to 23.
+    pub by_hour: [u64; 24],
+    /// Events per weekday, Monday first.
+    pub by_weekday: [u64; 7],
+}
+
+impl Activity {
+    /// Counts one event at local `hour` (0–23) on `weekday`.
+    pub fn add(&mut self, hour: u32, weekday: chrono::Weekday) {
+        if let Some(slot) = self.by_hour.get_mut(hour as usize) {
+            *slot += 1;
+        }
+        if let Some(slot) = self
+            .by_weekday
+            .get_mut(weekday.num_days_from_monday() as usize)
+        {
+            *slot += 1;
+        }
+    }
 }
 
 /// Counts of everything read.
@@ -411,6 +477,21 @@ impl Report {
         serde_json::to_string(&value).unwrap_or_default()
     }
 
+    /// The draw of a finding the findings sample chose; `None` for others.
+    pub fn draw_of(&self, finding: &Finding) -> Option<&str> {
+        let category = self
+            .samples
+            .findings
+            .iter()
+            .find(|c| c.category == finding.category.as_str())?;
+        let start = finding.window.start.to_rfc3339();
+        let chosen = category
+            .selected
+            .iter()
+            .find(|s| s.rule == finding.rule && s.key == finding.key && s.window_start == start)?;
+        Some(chosen.draw.as_str())
+    }
+
     /// Findings per category in force, in report order.
     pub fn counts_by_category(&self) -> Vec<(Category, usize)> {
         let count = |c: &Category| self.findings.iter().filter(|f| f.category == *c).count();
@@ -455,3 +536,6 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         hasher.update(&buffer[..n]);
     }
 }
+
+#[cfg(test)]
+mod tests;

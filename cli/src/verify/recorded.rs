@@ -31,6 +31,8 @@ pub struct Recorded {
     pub seed: Option<String>,
     /// How CSV files were read.
     pub csv: Option<CsvSettings>,
+    /// The organisation the report names.
+    pub organisation: Option<String>,
     formats: Vec<String>,
 }
 
@@ -68,8 +70,9 @@ impl Recorded {
             period: field("period").map(period).transpose()?,
             now: now(&value)?,
             duplicates: field("duplicates") != Some("keep"),
-            seed: value.get("seed").and_then(Value::as_str).map(String::from),
+            seed: text(&value, "seed"),
             csv: csv(settings)?,
+            organisation: text(&value, "organisation"),
             value,
         })
     }
@@ -104,6 +107,10 @@ impl Recorded {
         }
         lines
     }
+}
+
+fn text(value: &Value, name: &str) -> Option<String> {
+    value.get(name).and_then(Value::as_str).map(String::from)
 }
 
 fn bad_report(path: &Path, why: &str) -> Failure {

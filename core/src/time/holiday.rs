@@ -12,6 +12,13 @@ use super::range::TimeError;
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::fmt;
 
+/// The name of Loggvakt's own holiday data, written in reports.
+pub const DATA_NAME: &str = "loggvakt-holidays";
+
+/// The version of the holiday data: raised whenever a calendar gains, loses
+/// or moves a day, so a report says which days counted.
+pub const DATA_VERSION: &str = "1";
+
 /// Which days count as holidays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum HolidayCalendar {
@@ -39,6 +46,20 @@ impl HolidayCalendar {
             HolidayCalendar::None => "none",
             HolidayCalendar::Sweden => "sweden",
             HolidayCalendar::SwedenWithEves => "sweden_eves",
+        }
+    }
+
+    /// What the calendar follows, in words, for reports.
+    pub fn basis(self) -> &'static str {
+        match self {
+            HolidayCalendar::None => "no day counts as a holiday",
+            HolidayCalendar::Sweden => {
+                "Swedish public holidays by Lag (1989:253) om allmänna helgdagar, as in force since 2005"
+            }
+            HolidayCalendar::SwedenWithEves => {
+                "Swedish public holidays by Lag (1989:253) om allmänna helgdagar, as in force since 2005, \
+                 with midsommarafton, julafton and nyårsafton"
+            }
         }
     }
 
