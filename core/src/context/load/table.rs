@@ -52,7 +52,7 @@ pub(super) struct Columns {
 }
 
 impl Columns {
-    fn knows(&self, name: &str) -> bool {
+    pub(super) fn knows(&self, name: &str) -> bool {
         self.required.contains(&name) || self.optional.contains(&name)
     }
 
@@ -70,26 +70,36 @@ impl Columns {
     ) -> bool {
         let mut fine = true;
         for name in names.clone().into_iter().filter(|name| !self.knows(name)) {
-            let help = match super::closest(name, self.all()) {
-                Some(meant) => format!("did you mean `{meant}`?"),
-                None => format!("the columns are {}", quoted(self.all())),
-            };
-            let message = format!("unknown column `{name}`");
+            let (message, help) = self.unknown(name);
             problems.at(line, offset, codes::BAD_COLUMN, message, help);
             fine = false;
         }
         for wanted in self.required {
             if !names.clone().into_iter().any(|name| name == *wanted) {
-                let message = format!("the column `{wanted}` is missing");
-                let help = format!(
-                    "the required columns are {}",
-                    quoted(self.required.iter().copied())
-                );
+                let (message, help) = self.missing(wanted);
                 problems.at(line, offset, codes::BAD_COLUMN, message, help);
                 fine = false;
             }
         }
         fine
+    }
+
+    /// The message and help for a column of an unknown name.
+    pub(super) fn unknown(&self, name: &str) -> (String, String) {
+        let help = match super::closest(name, self.all()) {
+            Some(meant) => format!("did you mean `{meant}`?"),
+            None => format!("the columns are {}", quoted(self.all())),
+        };
+        (format!("unknown column `{name}`"), help)
+    }
+
+    /// The message and help for a required column left out.
+    pub(super) fn missing(&self, wanted: &str) -> (String, String) {
+        let help = format!(
+            "the required columns are {}",
+            quoted(self.required.iter().copied())
+        );
+        (format!("the column `{wanted}` is missing"), help)
     }
 }
 
@@ -232,7 +242,19 @@ fn json_row(
         problems.at(line, offset, codes::BAD_CONTEXT_ROW, "not an object", help);
         return None;
     };
-    let mut fine = columns.check(object.keys().map(String::as_str), (line, offset), problems);
+    let fine = columns.check(object.keys().map(String::as_str), (line, offset), problems);
+    let row = object_row(object, (line, offset), problems);
+    row.filter(|_| fine)
+}
+
+/// A JSON object's members as a row's cells, without checking their names;
+/// `None` when a member is of no cell kind.
+pub(super) fn object_row(
+    object: serde_json::Map<String, Json>,
+    (line, offset): (usize, usize),
+    problems: &mut Problems,
+) -> Option<Row> {
+    let mut fine = true;
     let mut cells = Vec::new();
     for (name, value) in object {
         match json_cell(value) {
