@@ -2,6 +2,7 @@
 //! canonical JSON, and tables for notebooks (built in
 //! `loggvakt._present`, which imports pandas or pyarrow only when asked).
 
+use crate::samples::{PySamples, PySampling};
 use chrono::{DateTime, FixedOffset};
 use loggvakt::Report;
 use loggvakt::report::{Finding, InputSummary, Reason};
@@ -25,6 +26,7 @@ pub struct PyFinding {
     pub condition: String,
     pub explanation: String,
     pub tags: Vec<String>,
+    pub sampled: bool,
 }
 
 impl PyFinding {
@@ -51,6 +53,7 @@ impl PyFinding {
             condition: finding.condition.clone(),
             explanation: finding.explanation.clone(),
             tags: finding.tags.clone(),
+            sampled: finding.sampled,
         })
     }
 }
@@ -150,6 +153,8 @@ pub struct PyReport {
     report: Report,
     findings: Vec<Py<PyFinding>>,
     input: Py<PyInputSummary>,
+    samples: Py<PySamples>,
+    sampling: Py<PySampling>,
 }
 
 impl PyReport {
@@ -161,10 +166,14 @@ impl PyReport {
             .map(|f| Py::new(py, PyFinding::new(py, f)?))
             .collect::<PyResult<_>>()?;
         let input = Py::new(py, PyInputSummary::new(py, &report.input)?)?;
+        let samples = Py::new(py, crate::samples::samples(py, &report.samples)?)?;
+        let sampling = Py::new(py, crate::samples::sampling(py, &report.sampling)?)?;
         Ok(PyReport {
             report,
             findings,
             input,
+            samples,
+            sampling,
         })
     }
 
@@ -184,6 +193,31 @@ impl PyReport {
     #[getter]
     fn input(&self, py: Python<'_>) -> Py<PyInputSummary> {
         self.input.clone_ref(py)
+    }
+
+    #[getter]
+    fn samples(&self, py: Python<'_>) -> Py<PySamples> {
+        self.samples.clone_ref(py)
+    }
+
+    #[getter]
+    fn sampling(&self, py: Python<'_>) -> Py<PySampling> {
+        self.sampling.clone_ref(py)
+    }
+
+    #[getter]
+    fn seed(&self) -> Option<&str> {
+        self.report.seed.as_deref()
+    }
+
+    #[getter]
+    fn context<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(&self.report.context).unwrap_or_else(|_| "null".into());
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    fn samples_to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.present(py, "samples_to_pandas")
     }
 
     #[getter]

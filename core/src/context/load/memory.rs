@@ -107,7 +107,11 @@ impl Context {
         }
 
         let given = tables.countries.is_some();
-        finish(builder, summaries, given.then_some((countries, "countries")))
+        finish(
+            builder,
+            summaries,
+            given.then_some((countries, "countries")),
+        )
     }
 }
 
@@ -216,7 +220,10 @@ fn add_list(
     entity::add_list(name, ranges, &kept, builder, &mut problems);
     builder.diagnostics.extend(problems.sorted());
 
-    let text: String = kept.iter().map(|(_, _, entry)| format!("{entry}\n")).collect();
+    let text: String = kept
+        .iter()
+        .map(|(_, _, entry)| format!("{entry}\n"))
+        .collect();
     Some(ContextFile {
         name: path,
         rows: kept.len() as u64,
