@@ -609,3 +609,24 @@ fn lists_in_memory_are_named_as_their_files() {
     assert_eq!(found[0].0, "LV0504");
     assert!(found[0].1.starts_with("lists/vpn.cidr[1]: "), "{found:?}");
 }
+
+#[test]
+fn csv_rows_are_placed_at_their_line_after_crlf_and_blank_lines() {
+    let lines = |text: &str, name: &str| -> Vec<String> {
+        let found = problems(name, &[("users.csv", text)]);
+        found.into_iter().map(|(_, message)| message).collect()
+    };
+    let crlf = "id,employed_from\r\nanna,2020-01-01\r\nbo,1 May\r\nanna,\r\n";
+    assert_eq!(
+        lines(crlf, "crlf"),
+        [
+            "users.csv:3: `employed_from` is `1 May`, which is not a date",
+            "users.csv:4: user `anna` is given twice",
+        ]
+    );
+    let blank = "id,employed_from\nanna,\n\n\nbo,1 May\n";
+    assert_eq!(
+        lines(blank, "blank"),
+        ["users.csv:5: `employed_from` is `1 May`, which is not a date"]
+    );
+}

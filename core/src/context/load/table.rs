@@ -134,10 +134,11 @@ pub(super) fn read_csv(text: &str, columns: Columns, problems: &mut Problems) ->
         return Vec::new();
     }
 
+    let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
-            Ok(record) => rows.extend(csv_row(&record, &header, problems)),
+            Ok(record) => rows.extend(csv_row(&record, &header, &mut lines, problems)),
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
                 let message = format!("the file stops being CSV on line {line}: {error}");
@@ -160,11 +161,10 @@ fn repeated(header: &csv::StringRecord) -> Option<&str> {
 fn csv_row(
     record: &csv::StringRecord,
     header: &csv::StringRecord,
+    lines: &mut LineCounter<'_>,
     problems: &mut Problems,
 ) -> Option<Row> {
-    let position = record.position();
-    let line = position.map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-    let offset = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+    let (line, offset) = record_start(record, lines);
     if record.iter().all(str::is_empty) {
         return None;
     }
@@ -188,6 +188,20 @@ fn csv_row(
         offset,
         cells,
     })
+}
+
+/// The line and byte offset a record starts at. The reader's position can
+/// lie before the record, on the `\n` of a `\r\n` line end or on blank
+/// lines it skipped, and its line count is then short; the position is
+/// moved past line ends here and the line counted from the byte offset.
+fn record_start(record: &csv::StringRecord, lines: &mut LineCounter<'_>) -> (usize, usize) {
+    let byte = record.position().map_or(0, |p| p.byte());
+    let mut offset = usize::try_from(byte).unwrap_or(usize::MAX);
+    let bytes = lines.text.as_bytes();
+    while matches!(bytes.get(offset), Some(b'\n' | b'\r')) {
+        offset += 1;
+    }
+    (lines.line_at(offset), offset)
 }
 
 fn text_cell(text: &str) -> Cell {
