@@ -161,10 +161,17 @@ impl PyContext {
             countries: table(countries, "countries")?,
             lists: crate::tables::lists(lists)?,
         };
-        if !faults.is_empty() {
-            return Err(context_error(py, faults));
+        if faults.is_empty() {
+            return PyContext::new(py, Source::Tables(tables), zone);
         }
-        PyContext::new(py, Source::Tables(tables), zone)
+        // Values Python could not convert come first, then what the core
+        // finds in the rest.
+        let first = zone.unwrap_or(chrono_tz::Europe::Stockholm);
+        if let Err(error) = py.detach(|| Context::from_tables(&tables, first)) {
+            let found = error.diagnostics.iter().map(|d| PyDiagnostic::new("", d));
+            faults.extend(found);
+        }
+        Err(context_error(py, faults))
     }
 
     #[getter]

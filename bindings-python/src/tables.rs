@@ -32,15 +32,34 @@ pub fn rows(
             rows.push(Json::Null);
             continue;
         };
-        match crate::convert::object(dict) {
-            Ok(object) => rows.push(Json::Object(object)),
-            Err(message) => {
-                faults.push(fault(name, index, message));
-                rows.push(Json::Object(serde_json::Map::new()));
-            }
-        }
+        rows.push(Json::Object(row(dict, name, index, faults)));
     }
     Ok(Some(rows))
+}
+
+/// A dict as a row; a member that cannot be converted is a fault and is
+/// left out, so the core still checks the others.
+fn row(
+    dict: &Bound<'_, PyDict>,
+    name: &str,
+    index: usize,
+    faults: &mut Vec<PyDiagnostic>,
+) -> serde_json::Map<String, Json> {
+    let mut object = serde_json::Map::new();
+    for (key, value) in dict.iter() {
+        let Ok(key) = key.cast::<PyString>().map(|k| k.to_string()) else {
+            let found = type_name(&key);
+            faults.push(fault(name, index, format!("a key is {found}, not text")));
+            continue;
+        };
+        match crate::convert::value(&value, &key) {
+            Ok(json) => {
+                object.insert(key, json);
+            }
+            Err(message) => faults.push(fault(name, index, message)),
+        }
+    }
+    object
 }
 
 /// A table that is neither a table nor an iterable of dicts.
@@ -75,7 +94,8 @@ fn arrow_rows(py: Python<'_>, value: &Bound<'_, PyAny>, name: &str) -> PyResult<
         let mut rows = Vec::new();
         for batch in reader {
             let batch = batch.map_err(|e| format!("cannot read `{name}`: {e}"))?;
-            let objects = crate::arrow::rows(&batch).map_err(|e| format!("`{name}`: {e}"))?;
+            let objects =
+                crate::arrow::rows_with_sets(&batch).map_err(|e| format!("`{name}`: {e}"))?;
             rows.extend(objects.into_iter().map(Json::Object));
         }
         Ok(rows)
