@@ -11,17 +11,32 @@ use crate::convert::float_json;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, TimeUnit};
+use arrow_schema::{DataType, Field, TimeUnit};
 use chrono::{DateTime, SecondsFormat};
 use serde_json::{Map, Value as Json};
+use std::sync::Arc;
 
 /// The rows of `batch` as JSON objects; `Err` names a column of a type
 /// that has no JSON form.
 pub fn rows(batch: &RecordBatch) -> Result<Vec<Map<String, Json>>, String> {
+    rows_with(batch, false)
+}
+
+/// The rows of `batch` as JSON objects, a column of lists of text read as
+/// JSON arrays of text (the sets of a context table).
+pub fn rows_with_sets(batch: &RecordBatch) -> Result<Vec<Map<String, Json>>, String> {
+    rows_with(batch, true)
+}
+
+fn rows_with(batch: &RecordBatch, sets: bool) -> Result<Vec<Map<String, Json>>, String> {
     let schema = batch.schema();
     let mut columns = Vec::new();
     for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        let values = column(array).map_err(|found| {
+        let values = match array.data_type() {
+            DataType::List(_) | DataType::LargeList(_) if sets => set_column(array),
+            _ => column(array),
+        };
+        let values = values.map_err(|found| {
             format!(
                 "column `{}` has the Arrow type {found}, which has no event form",
                 field.name()
@@ -93,6 +108,26 @@ fn column(array: &ArrayRef) -> Result<Vec<Json>, String> {
         DataType::Timestamp(unit, zone) => timestamps(array, *unit, zone.is_some()),
         _ => text(array),
     }
+}
+
+/// A column of lists as JSON arrays, each member read as a column would be.
+fn set_column(array: &ArrayRef) -> Result<Vec<Json>, String> {
+    let large = cast(
+        array,
+        &DataType::LargeList(Arc::new(Field::new_list_field(DataType::Utf8, true))),
+    )?;
+    let lists = large
+        .as_list_opt::<i64>()
+        .ok_or_else(|| array.data_type().to_string())?;
+    let mut values = Vec::with_capacity(lists.len());
+    for list in lists.iter() {
+        let value = match list {
+            Some(members) => Json::Array(text(&members)?),
+            None => Json::Null,
+        };
+        values.push(value);
+    }
+    Ok(values)
 }
 
 fn cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef, String> {

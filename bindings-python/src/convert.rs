@@ -31,6 +31,11 @@ fn object_at(dict: &Bound<'_, PyDict>, depth: usize) -> Result<Map<String, Json>
     Ok(map)
 }
 
+/// One value as JSON; `Err` says why it has no JSON form.
+pub fn value(value: &Bound<'_, PyAny>, name: &str) -> Result<Json, String> {
+    value_at(value, name, 0)
+}
+
 fn value_at(value: &Bound<'_, PyAny>, name: &str, depth: usize) -> Result<Json, String> {
     if depth > MAX_DEPTH {
         return Err(format!("`{name}` nests deeper than {MAX_DEPTH} levels"));

@@ -45,7 +45,9 @@ impl PyDiagnostic {
 
     fn place(&self) -> String {
         match (self.line, self.column) {
-            (Some(line), Some(column)) => format!("{}:{line}:{column}: ", self.file),
+            (Some(line), Some(column)) if !self.file.is_empty() => {
+                format!("{}:{line}:{column}: ", self.file)
+            }
             _ if !self.file.is_empty() => format!("{}: ", self.file),
             _ => String::new(),
         }

@@ -21,6 +21,18 @@ pub fn rule_error(py: Python<'_>, diagnostics: Vec<PyDiagnostic>) -> PyErr {
     raise(py, "RuleError", (message, diagnostics))
 }
 
+/// A `ContextError` carrying every problem in context data; its message
+/// is the first one.
+pub fn context_error(py: Python<'_>, diagnostics: Vec<PyDiagnostic>) -> PyErr {
+    let first = |d: &PyDiagnostic| format!("[{}] {}", d.code, d.message);
+    let message = match diagnostics.as_slice() {
+        [] => "the context data cannot be used".to_string(),
+        [only] => first(only),
+        [one, rest @ ..] => format!("{} (and {} more)", first(one), rest.len()),
+    };
+    raise(py, "ContextError", (message, diagnostics))
+}
+
 /// An `EventError` for the first record that could not be read.
 pub fn event_error(py: Python<'_>, rejection: &Rejection) -> PyErr {
     let message = format!(

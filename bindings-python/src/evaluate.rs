@@ -60,7 +60,9 @@ pub fn evaluate(
     events: &Bound<'_, PyAny>,
     options: &EvaluateOptions,
 ) -> PyResult<Report> {
-    warn_about_context(py, set)?;
+    if options.context.is_none() {
+        warn_about_context(py, set)?;
+    }
     if let Some(paths) = as_paths(events)? {
         return from_paths(py, set, &paths, options);
     }
@@ -141,6 +143,8 @@ fn core_options(options: &EvaluateOptions, inputs: Vec<InputFile>) -> Options {
         command: COMMAND.to_string(),
         inputs,
         duplicates: options.duplicates,
+        seed: options.seed.clone(),
+        context: options.context.clone(),
         ..Options::default()
     }
 }

@@ -6,6 +6,7 @@
 //! interpreter detached, so other Python threads go on meanwhile.
 
 mod arrow;
+mod context;
 mod convert;
 mod diagnostics;
 mod errors;
@@ -13,6 +14,8 @@ mod evaluate;
 mod options;
 mod report;
 mod rules;
+mod samples;
+mod tables;
 
 use pyo3::prelude::*;
 
@@ -20,12 +23,14 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<rules::PyRuleSet>()?;
+    module.add_class::<context::PyContext>()?;
     module.add_class::<diagnostics::PyDiagnostic>()?;
     module.add_class::<diagnostics::PyCheckResult>()?;
     module.add_class::<report::PyReport>()?;
     module.add_class::<report::PyFinding>()?;
     module.add_class::<report::PyInputSummary>()?;
     module.add_class::<report::PyReason>()?;
+    samples::register(module)?;
     module.add("VERSION", loggvakt::VERSION)?;
     Ok(())
 }

@@ -38,6 +38,10 @@ pub struct EvaluateOptions {
     pub params: Vec<(String, String)>,
     /// How CSV files are read, when any CSV option was given.
     pub csv: Option<CsvSettings>,
+    /// The samples' seed, as `--seed` gives it.
+    pub seed: Option<String>,
+    /// The context the rules look up; set once the rules' zone is known.
+    pub context: Option<std::sync::Arc<loggvakt::Context>>,
 }
 
 /// The CSV options, as `--map`, `--delimiter` and `--quote` give them.
@@ -60,6 +64,7 @@ pub struct Raw<'a, 'py> {
     pub csv_map: Option<&'a Bound<'py, PyAny>>,
     pub delimiter: Option<&'a Bound<'py, PyAny>>,
     pub quote: Option<&'a Bound<'py, PyAny>>,
+    pub seed: Option<&'a Bound<'py, PyAny>>,
 }
 
 impl Raw<'_, '_> {
@@ -69,9 +74,7 @@ impl Raw<'_, '_> {
             period: optional_text(self.period, "period")?
                 .map(|p| period(&p))
                 .transpose()?,
-            zone: optional_text(self.tz, "tz")?
-                .map(|z| zone(&z))
-                .transpose()?,
+            zone: optional_zone(self.tz)?,
             now: now(self.now)?,
             format: optional_text(self.format, "format")?
                 .map(|f| format(&f))
@@ -80,6 +83,8 @@ impl Raw<'_, '_> {
             duplicates: duplicates(self.duplicates)?,
             params: params(self.params)?,
             csv: self.csv()?,
+            seed: seed(self.seed)?,
+            context: None,
         })
     }
 
@@ -181,6 +186,27 @@ fn period(text: &str) -> PyResult<NaiveDate> {
             "[LV0401] `{text}` is not a month; write it as YYYY-MM, e.g. 2026-03"
         ))
     })
+}
+
+/// `tz` as a zone; `None` when not given.
+pub fn optional_zone(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Tz>> {
+    optional_text(value, "tz")?.map(|z| zone(&z)).transpose()
+}
+
+/// `seed` as its text: a str as it is, an int in decimal, as `--seed`
+/// reads either; `None` when not given.
+fn seed(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    let int = value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>();
+    if int || value.is_instance_of::<PyString>() {
+        return Ok(Some(value.str()?.to_string()));
+    }
+    let found = type_name(value);
+    Err(PyTypeError::new_err(format!(
+        "`seed` must be an int or a str, not {found}"
+    )))
 }
 
 fn zone(name: &str) -> PyResult<Tz> {

@@ -2,9 +2,11 @@
 //! canonical JSON, and tables for notebooks (built in
 //! `loggvakt._present`, which imports pandas or pyarrow only when asked).
 
+use crate::samples::{PySamples, PySampling};
 use chrono::{DateTime, FixedOffset};
-use loggvakt::Report;
 use loggvakt::report::{Finding, InputSummary, Reason};
+use loggvakt::{HtmlOptions, Lang, Report};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use std::collections::BTreeMap;
@@ -25,6 +27,7 @@ pub struct PyFinding {
     pub condition: String,
     pub explanation: String,
     pub tags: Vec<String>,
+    pub sampled: bool,
 }
 
 impl PyFinding {
@@ -51,6 +54,7 @@ impl PyFinding {
             condition: finding.condition.clone(),
             explanation: finding.explanation.clone(),
             tags: finding.tags.clone(),
+            sampled: finding.sampled,
         })
     }
 }
@@ -150,6 +154,8 @@ pub struct PyReport {
     report: Report,
     findings: Vec<Py<PyFinding>>,
     input: Py<PyInputSummary>,
+    samples: Py<PySamples>,
+    sampling: Py<PySampling>,
 }
 
 impl PyReport {
@@ -161,10 +167,14 @@ impl PyReport {
             .map(|f| Py::new(py, PyFinding::new(py, f)?))
             .collect::<PyResult<_>>()?;
         let input = Py::new(py, PyInputSummary::new(py, &report.input)?)?;
+        let samples = Py::new(py, crate::samples::samples(py, &report.samples)?)?;
+        let sampling = Py::new(py, crate::samples::sampling(py, &report.sampling)?)?;
         Ok(PyReport {
             report,
             findings,
             input,
+            samples,
+            sampling,
         })
     }
 
@@ -184,6 +194,31 @@ impl PyReport {
     #[getter]
     fn input(&self, py: Python<'_>) -> Py<PyInputSummary> {
         self.input.clone_ref(py)
+    }
+
+    #[getter]
+    fn samples(&self, py: Python<'_>) -> Py<PySamples> {
+        self.samples.clone_ref(py)
+    }
+
+    #[getter]
+    fn sampling(&self, py: Python<'_>) -> Py<PySampling> {
+        self.sampling.clone_ref(py)
+    }
+
+    #[getter]
+    fn seed(&self) -> Option<&str> {
+        self.report.seed.as_deref()
+    }
+
+    #[getter]
+    fn context<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(&self.report.context).unwrap_or_else(|_| "null".into());
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    fn samples_to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.present(py, "samples_to_pandas")
     }
 
     #[getter]
@@ -208,6 +243,24 @@ impl PyReport {
 
     fn to_json(&self) -> String {
         self.report.to_json()
+    }
+
+    #[pyo3(signature = (*, lang = "en", organisation = None))]
+    fn to_html(
+        &self,
+        py: Python<'_>,
+        lang: &str,
+        organisation: Option<String>,
+    ) -> PyResult<String> {
+        let lang = lang.parse::<Lang>().map_err(|e| {
+            PyValueError::new_err(format!("[LV0407] {e}; the languages are en and sv"))
+        })?;
+        let options = HtmlOptions { lang, organisation };
+        Ok(py.detach(|| self.report.to_html(&options)))
+    }
+
+    fn to_csv(&self, py: Python<'_>) -> String {
+        py.detach(|| self.report.to_csv())
     }
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

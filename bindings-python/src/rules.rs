@@ -4,6 +4,7 @@
 //! kept, `check()` returns them, and `evaluate()`, `params` and
 //! `set_param()` raise `RuleError` while there is an error.
 
+use crate::context::PyContext;
 use crate::diagnostics::{PyCheckResult, PyDiagnostic};
 use crate::errors::rule_error;
 use crate::options::{Raw, param_value};
@@ -118,6 +119,28 @@ fn read_sources(path: &PathBuf) -> PyResult<Vec<(String, String)>> {
     Ok(sources)
 }
 
+/// The `context` argument for an evaluation in `zone`: a folder loaded as
+/// `--context DIR` loads it, or a `Context`.
+fn context_for(
+    py: Python<'_>,
+    value: Option<&Bound<'_, PyAny>>,
+    zone: chrono_tz::Tz,
+) -> PyResult<Option<Arc<loggvakt::Context>>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(context) = value.cast::<PyContext>() {
+        return context.get().for_zone(py, zone).map(Some);
+    }
+    let path = crate::context::as_path(value, "context").map_err(|_| {
+        let found = crate::options::type_name(value);
+        PyTypeError::new_err(format!(
+            "`context` must be a loggvakt.Context or a folder's path, not {found}"
+        ))
+    })?;
+    crate::context::load_dir(py, path, zone).map(Some)
+}
+
 #[pymethods]
 impl PyRuleSet {
     #[staticmethod]
@@ -179,7 +202,8 @@ impl PyRuleSet {
     }
 
     #[pyo3(signature = (
-        events, *, period = None, tz = None, params = None, on_error = "skip",
+        events, *, context = None, period = None, tz = None, seed = None, params = None,
+        on_error = "skip",
         now = None, format = None, duplicates = "drop", csv_map = None,
         delimiter = None, quote = None
     ))]
@@ -188,8 +212,10 @@ impl PyRuleSet {
         &self,
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
         period: Option<&Bound<'_, PyAny>>,
         tz: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
         params: Option<&Bound<'_, PyAny>>,
         on_error: &str,
         now: Option<&Bound<'_, PyAny>>,
@@ -210,8 +236,9 @@ impl PyRuleSet {
             csv_map,
             delimiter,
             quote,
+            seed,
         };
-        let options = raw.read()?;
+        let mut options = raw.read()?;
         let mut set = self.usable(py)?;
         if !options.params.is_empty() {
             let mut changed = RuleSet::clone(&*set);
@@ -222,6 +249,7 @@ impl PyRuleSet {
             }
             set = Arc::new(changed);
         }
+        options.context = context_for(py, context, set.zone(options.zone))?;
         let report = crate::evaluate::evaluate(py, &set, events, &options)?;
         PyReport::new(py, report)
     }

@@ -66,3 +66,37 @@ def cli_report(cli: Path, month: Path) -> dict:
         text=True,
     )
     return {"text": result.stdout, "json": json.loads(result.stdout)}
+
+
+#: Directives that make a rule set sample: added to the standard pack for
+#: the tests of seeds and samples.
+SAMPLING = (
+    "sample 3 findings per category\n"
+    'spot check 5 users, 3 events each where action == "read" and patient != null\n'
+)
+
+
+@pytest.fixture(scope="session")
+def sampled_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A rule folder: the standard pack and a file of sampling directives."""
+    folder = tmp_path_factory.mktemp("rules")
+    shutil.copy(STANDARD, folder / "standard.vakt")
+    (folder / "sampling.vakt").write_text(SAMPLING, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cli_full_report(cli: Path, month: Path, sampled_rules: Path) -> dict:
+    """The command line's report on the generated month with its context
+    folder and a seed, by the standard pack with sampling."""
+    import json
+
+    result = subprocess.run(
+        [str(cli), "-q", "run", "--rules", str(sampled_rules), "--events", str(month),
+         "--context", str(month.parent / "context"), "--seed", "2026",
+         "--period", "2026-03", "--now", NOW],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {"text": result.stdout, "json": json.loads(result.stdout)}

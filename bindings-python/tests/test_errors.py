@@ -211,3 +211,29 @@ def test_the_interpreter_runs_other_threads_meanwhile(rules) -> None:
         done.set()
         thread.join()
     assert ticks
+
+
+def test_deeply_nested_brackets_in_a_worker_thread_are_an_error() -> None:
+    import threading
+
+    condition = "(" * 10_000 + 'user == "a"' + ")" * 10_000
+    text = EVERY_READ.replace('action == "read"', condition)
+    found: dict[str, object] = {}
+
+    def check() -> None:
+        rules = loggvakt.RuleSet.from_string(text)
+        found["check"] = rules.check()
+        try:
+            rules.evaluate([GOOD_ROW])
+        except loggvakt.RuleError as error:
+            found["error"] = error
+
+    worker = threading.Thread(target=check)
+    worker.start()
+    worker.join()
+    check_result = found["check"]
+    assert isinstance(check_result, loggvakt.CheckResult) and not check_result.ok
+    first = check_result.errors[0]
+    assert (first.code, first.message) == ("LV0104", "expression is nested too deeply")
+    assert first.line == 6
+    assert isinstance(found["error"], loggvakt.RuleError)

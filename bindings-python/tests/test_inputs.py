@@ -6,6 +6,7 @@ RecordBatchReader (the same findings and counts)."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -154,3 +155,19 @@ def test_tables_and_html(rules, month) -> None:
     assert table.column("rule").to_pylist() == [f.rule for f in report.findings]
     html = report._repr_html_()
     assert "<table>" in html and report.findings[0].rule in html
+
+
+def test_html_and_csv_are_the_command_lines(rules, month, cli, tmp_path) -> None:
+    html_file, csv_file = tmp_path / "r.html", tmp_path / "r.csv"
+    subprocess.run(
+        [str(cli), "-q", "run", "--rules", str(STANDARD), "--events", str(month),
+         "--period", "2026-03", "--now", NOW, "--lang", "sv",
+         "--out", str(html_file), str(csv_file)],
+        check=True,
+    )
+    report = rules.evaluate(month, period="2026-03", now=NOW)
+    assert report.to_html(lang="sv") == html_file.read_bytes().decode("utf-8")
+    assert report.to_csv() == csv_file.read_bytes().decode("utf-8")
+    assert "Region Test" in report.to_html(organisation="Region Test")
+    with pytest.raises(ValueError, match=r"\[LV0407\].*`fi`"):
+        report.to_html(lang="fi")

@@ -46,7 +46,7 @@ mod schedule;
 pub use country::{CountryLookup, CountryRanges};
 pub use country_bundled::BundledCountries;
 pub use list::{List, ListKind};
-pub use load::{REFERENCE_LISTS, ReferenceList};
+pub use load::{ContextTables, REFERENCE_LISTS, ReferenceList};
 pub use model::{Holder, NarcoticClass, Patient, Relation, User};
 pub use schedule::{Schedule, Shift};
 

@@ -14,10 +14,11 @@ streaming pass; the result is a report of findings, the same as the
 See ``docs/python.md`` for a walk-through and the reference.
 """
 
-from loggvakt._errors import EventError, LoggvaktError, RuleError
+from loggvakt._errors import ContextError, EventError, LoggvaktError, RuleError
 from loggvakt._native import (
     VERSION,
     CheckResult,
+    Context,
     Diagnostic,
     Finding,
     InputSummary,
@@ -30,6 +31,8 @@ __version__ = VERSION
 
 __all__ = [
     "CheckResult",
+    "Context",
+    "ContextError",
     "Diagnostic",
     "EventError",
     "Finding",

@@ -45,3 +45,19 @@ class EventError(LoggvaktError, ValueError):
         self.code = code
         self.reason = reason
         self.location = location
+
+
+class ContextError(LoggvaktError, ValueError):
+    """Context data cannot be used: a bad row, value, column or file.
+
+    ``diagnostics`` lists every problem, each with its code and its place
+    in the message (``users.csv:4`` for a file, ``users[3]`` for the row
+    at index 3 of a table given in Python); ``str(error)`` is the first.
+    No evaluation runs on a context with problems.
+    """
+
+    diagnostics: list[Diagnostic]
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)

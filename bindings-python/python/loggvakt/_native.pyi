@@ -6,13 +6,22 @@ from datetime import datetime
 from typing import Any, Literal, Protocol, Union, final
 
 __all__ = [
+    "CategorySample",
     "CheckResult",
+    "Context",
     "Diagnostic",
     "Finding",
     "InputSummary",
     "Reason",
     "Report",
     "RuleSet",
+    "SampledFinding",
+    "Samples",
+    "Sampling",
+    "SpotCheck",
+    "SpotCheckPlan",
+    "SpotEvent",
+    "SpotUser",
     "VERSION",
 ]
 
@@ -31,6 +40,65 @@ command line reads, a table, or any iterable of dicts in the canonical event
 shape (keys ``time``, ``user``, ``action``, ``id``, ``outcome``, ``patient``,
 ``unit``, ``resource``, ``ip``, ``drug``, ``amount``, ``purpose``, ``system``;
 any other key is an extension attribute)."""
+
+_Table = Union[_ArrowStream, Iterable[Mapping[str, Any]]]
+"""A context table: a list (or any iterable) of dicts, or a pandas or
+polars DataFrame or pyarrow Table, with the columns of the file of the same
+name in a context folder (``docs/context.md``)."""
+
+@final
+class Context:
+    """Reference data that rules look up: users, patients, care relations,
+    drugs, countries and named lists, from a folder or from Python data.
+
+    The data is checked when the object is made: every problem raises
+    ``ContextError`` at once. Local times (a relation's ``from`` and
+    ``to``) are read in ``tz`` when given, otherwise in each evaluation's
+    zone, as ``loggvakt run --context DIR`` reads them.
+    """
+
+    @staticmethod
+    def from_dir(path: str | os.PathLike[str], *, tz: str | None = None) -> Context:
+        """Reads a context folder (``users.csv``, ``patients.json``,
+        ``lists/vpn.cidr``, …) as ``--context DIR`` does.
+
+        Raises ``FileNotFoundError`` when ``path`` is no folder,
+        ``ContextError`` for any problem in its files (each placed at
+        ``file:line``) and ``TypeError`` when it is not a path.
+        """
+    @staticmethod
+    def from_data(
+        *,
+        users: _Table | None = None,
+        patients: _Table | None = None,
+        relations: _Table | None = None,
+        drugs: _Table | None = None,
+        countries: _Table | None = None,
+        lists: Mapping[str, Iterable[str]] | None = None,
+        tz: str | None = None,
+    ) -> Context:
+        """Builds a context from tables held in Python, with the checks and
+        messages of a folder; each problem is placed at ``table[index]``,
+        the row's position from 0 (``users[3]``).
+
+        Each table has the columns of its file (``id``, ``units``, …); a
+        missing value (``None``, NaN, null) is an empty cell; a set is a
+        list of str or text separated by ``;``. ``countries`` replaces the
+        built-in country data. ``lists`` maps a list's file name,
+        ``NAME.txt`` for text or ``NAME.cidr`` for IP ranges, to its
+        entries. Raises ``ContextError`` for bad data, ``TypeError`` for an
+        argument of the wrong kind.
+        """
+    @property
+    def summary(self) -> dict[str, Any]:
+        """What the context was made from, as ``report.context`` gives it:
+        ``files`` (each ``name``, ``rows``, ``sha256``), ``builtin_lists``
+        and ``countries``. A table from Python is named ``users``,
+        ``lists/vpn.cidr``, …; its digest is that of its canonical form
+        (``docs/python.md``)."""
+    @property
+    def tz(self) -> str | None:
+        """The zone given to the constructor, if any."""
 
 @final
 class Diagnostic:
@@ -118,8 +186,10 @@ class RuleSet:
         self,
         events: _Events,
         *,
+        context: Context | str | os.PathLike[str] | None = None,
         period: str | None = None,
         tz: str | None = None,
+        seed: int | str | None = None,
         params: Mapping[str, str | int | float] | None = None,
         on_error: Literal["skip", "fail"] = "skip",
         now: datetime | str | None = None,
@@ -142,6 +212,13 @@ class RuleSet:
         third item; with ``on_error="fail"`` the first one raises
         ``EventError`` instead.
 
+        ``context`` is a ``Context`` or a context folder's path (loaded in
+        the evaluation's zone, as ``--context DIR`` is); without it, rules
+        that look up context see no one and a ``UserWarning`` says so.
+        ``seed`` (an int or a str, as ``--seed`` takes) fixes the samples;
+        without it, rules that sample get a fresh seed from the operating
+        system, recorded in ``report.seed``.
+
         ``period`` is a local calendar month ``YYYY-MM`` (events outside it
         are counted, not evaluated); ``tz`` an IANA zone overriding the rule
         files' zone; ``params`` overrides parameters for this call only;
@@ -158,7 +235,8 @@ class RuleSet:
         ``--delimiter`` and ``--quote`` do; they are refused for a file not
         read as CSV.
 
-        Raises ``RuleError`` when the rules have errors, ``TypeError`` for
+        Raises ``RuleError`` when the rules have errors, ``ContextError``
+        when the context folder has problems, ``TypeError`` for
         an argument of the wrong type, ``ValueError`` for an option that
         does not parse, ``FileNotFoundError`` for a missing event file and
         ``LoggvaktError`` for one that cannot be read. The interpreter is
@@ -260,6 +338,134 @@ class Finding:
     @property
     def tags(self) -> list[str]:
         """The rule's tags."""
+    @property
+    def sampled(self) -> bool:
+        """Whether the findings sample chose it for review; false when the
+        rules sample no findings."""
+
+@final
+class SampledFinding:
+    """A finding chosen for review."""
+
+    @property
+    def rule(self) -> str:
+        """The finding's rule."""
+    @property
+    def key(self) -> dict[str, str]:
+        """Its group key's values by key name."""
+    @property
+    def window_start(self) -> datetime:
+        """Its window's first instant, in the report's zone's offset."""
+    @property
+    def draw(self) -> str:
+        """Its draw, 16 hex digits (``docs/sampling.md``)."""
+
+@final
+class CategorySample:
+    """The findings of one category chosen for review."""
+
+    @property
+    def category(self) -> str:
+        """The category."""
+    @property
+    def findings(self) -> int:
+        """How many findings the category has."""
+    @property
+    def selected(self) -> list[SampledFinding]:
+        """The chosen ones, smallest draw first."""
+
+@final
+class SpotEvent:
+    """An event chosen for the spot check."""
+
+    @property
+    def id(self) -> str | None:
+        """The event's id, when it has one."""
+    @property
+    def time(self) -> datetime:
+        """When it happened (UTC)."""
+    @property
+    def action(self) -> str:
+        """What was done."""
+    @property
+    def patient(self) -> str | None:
+        """Whose record, if any."""
+    @property
+    def draw(self) -> str:
+        """Its draw, 16 hex digits."""
+
+@final
+class SpotUser:
+    """A user chosen for the spot check, with their sampled events."""
+
+    @property
+    def user(self) -> str:
+        """The user."""
+    @property
+    def draw(self) -> str:
+        """The user's draw, 16 hex digits."""
+    @property
+    def events(self) -> int:
+        """The user's events in the population."""
+    @property
+    def sampled(self) -> list[SpotEvent]:
+        """The sampled events, smallest draw first."""
+
+@final
+class SpotCheck:
+    """The spot check of ordinary activity that was drawn."""
+
+    @property
+    def population_users(self) -> int:
+        """Users with at least one event in the population."""
+    @property
+    def population_events(self) -> int:
+        """Events in the population."""
+    @property
+    def users(self) -> list[SpotUser]:
+        """The users chosen, smallest draw first."""
+
+@final
+class Samples:
+    """The samples of one evaluation."""
+
+    @property
+    def findings(self) -> list[CategorySample]:
+        """Per category with findings, which to review."""
+    @property
+    def spot_check(self) -> SpotCheck | None:
+        """The spot check, when the rules ask for one."""
+
+@final
+class SpotCheckPlan:
+    """A spot check as the rules ask for it."""
+
+    @property
+    def users(self) -> int:
+        """How many users."""
+    @property
+    def events_per_user(self) -> int:
+        """How many events of each."""
+    @property
+    def population(self) -> str:
+        """The population filter, as the rule file writes it."""
+
+@final
+class Sampling:
+    """How samples are drawn, and what the rules ask for."""
+
+    @property
+    def method(self) -> str:
+        """The method's name, ``chacha20-smallest-k``."""
+    @property
+    def version(self) -> int:
+        """The version of its derivation."""
+    @property
+    def findings_per_category(self) -> int | None:
+        """``sample N findings per category``, if the rules give it."""
+    @property
+    def spot_check(self) -> SpotCheckPlan | None:
+        """``spot check …``, if the rules give it."""
 
 @final
 class Report:
@@ -272,6 +478,20 @@ class Report:
     @property
     def input(self) -> InputSummary:
         """What was read, and what was not evaluated and why."""
+    @property
+    def samples(self) -> Samples:
+        """The samples drawn: findings per category and the spot check."""
+    @property
+    def sampling(self) -> Sampling:
+        """The sampling method and what the rules ask for."""
+    @property
+    def seed(self) -> str | None:
+        """The seed of the samples: the one given, or the fresh one drawn;
+        ``None`` when the rules sample nothing and no seed was given."""
+    @property
+    def context(self) -> dict[str, Any] | None:
+        """What the context was made from (``Context.summary``); ``None``
+        when the evaluation had no context."""
     @property
     def time_zone(self) -> str:
         """The IANA zone of windows and local times."""
@@ -289,14 +509,32 @@ class Report:
         """The report as the command line writes it (``docs/report.md``):
         keys sorted, two-space indent, a final newline. Only
         ``run.command`` differs from the command line's report."""
+    def to_html(self, *, lang: str = "en", organisation: str | None = None) -> str:
+        """The printable report as one self-contained HTML page for A4, as
+        ``loggvakt run --out report.html`` writes it (``docs/report.md``).
+        ``lang`` is ``"en"`` or ``"sv"``; ``organisation`` names the
+        organisation in the header (default: the report's own). Another
+        language raises ``ValueError`` with code LV0407."""
+    def to_csv(self) -> str:
+        """Findings and sampled cases as one CSV table with a ``kind``
+        column, as ``loggvakt run --out findings.csv`` writes it."""
     def to_dict(self) -> dict[str, Any]:
         """The report's JSON as Python dicts and lists."""
     def to_pandas(self) -> Any:
-        """The findings as a ``pandas.DataFrame``, one row per finding.
-        Raises ``ImportError`` when pandas is not installed."""
+        """The findings as a ``pandas.DataFrame``, one row per finding,
+        with a ``sampled`` column. Raises ``ImportError`` when pandas is
+        not installed."""
     def to_arrow(self) -> Any:
-        """The findings as a ``pyarrow.Table``, one row per finding.
-        Raises ``ImportError`` when pyarrow is not installed."""
+        """The findings as a ``pyarrow.Table``, one row per finding, with a
+        ``sampled`` column. Raises ``ImportError`` when pyarrow is not
+        installed."""
+    def samples_to_pandas(self) -> Any:
+        """The cases to review as a ``pandas.DataFrame``: one row per
+        sampled finding (``kind`` ``"finding"``: ``category``, ``rule``,
+        ``key``, ``window_start``) and per spot-checked event (``kind``
+        ``"spot_check"``: ``user``, ``event_id``, ``time``, ``action``,
+        ``patient``), each with its ``draw``. Raises ``ImportError`` when
+        pandas is not installed."""
     def _repr_html_(self) -> str:
         """A summary for notebooks: period, input counts, findings per
         category and the first 20 findings."""

@@ -15,6 +15,7 @@ COLUMNS = [
     "category",
     "rule",
     "severity",
+    "sampled",
     "title",
     "key",
     "window_start",
@@ -31,9 +32,9 @@ COLUMNS = [
 SHOWN = 20
 
 
-def _missing(library: str, extra: str) -> ImportError:
+def _missing(library: str, method: str) -> ImportError:
     return ImportError(
-        f"Report.to_{extra}() needs {library}, which is not installed; "
+        f"Report.{method}() needs {library}, which is not installed; "
         f"install it with `pip install {library}`"
     )
 
@@ -48,6 +49,7 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "category": finding["category"],
                 "rule": finding["rule"],
                 "severity": finding["severity"],
+                "sampled": finding["sampled"],
                 "title": finding["title"],
                 "key": dict(finding["key"]),
                 "window_start": finding["window"]["start"],
@@ -69,7 +71,7 @@ def to_pandas(report: dict[str, Any]) -> Any:
     try:
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise _missing("pandas", "pandas") from None
+        raise _missing("pandas", "to_pandas") from None
     frame = pd.DataFrame(rows(report), columns=COLUMNS)
     zone = report["time_zone"]
     for column in ("window_start", "window_end"):
@@ -83,7 +85,7 @@ def to_arrow(report: dict[str, Any]) -> Any:
     try:
         import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise _missing("pyarrow", "arrow") from None
+        raise _missing("pyarrow", "to_arrow") from None
     zone = report["time_zone"]
     instant = pa.timestamp("us", tz=zone)
     schema = pa.schema(
@@ -91,6 +93,7 @@ def to_arrow(report: dict[str, Any]) -> Any:
             ("category", pa.string()),
             ("rule", pa.string()),
             ("severity", pa.string()),
+            ("sampled", pa.bool_()),
             ("title", pa.string()),
             ("key", pa.map_(pa.string(), pa.string())),
             ("window_start", instant),
@@ -110,6 +113,57 @@ def to_arrow(report: dict[str, Any]) -> Any:
         for name in ("window_start", "window_end"):
             record[name] = datetime.fromisoformat(record[name])
     return pa.Table.from_pylist(records, schema=schema)
+
+
+#: The columns of a samples table, in order.
+SAMPLE_COLUMNS = [
+    "kind",
+    "category",
+    "rule",
+    "key",
+    "window_start",
+    "user",
+    "event_id",
+    "time",
+    "action",
+    "patient",
+    "draw",
+]
+
+
+def sample_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One record per case to review: each sampled finding (kind
+    ``finding``), then each spot-checked event (kind ``spot_check``), in
+    the report's order; a column that does not apply is ``None``."""
+    out: list[dict[str, Any]] = []
+    empty = dict.fromkeys(SAMPLE_COLUMNS)
+    for category in report["samples"]["findings"]:
+        for chosen in category["selected"]:
+            out.append({**empty, "kind": "finding", "category": category["category"],
+                        "rule": chosen["rule"], "key": dict(chosen["key"]),
+                        "window_start": chosen["window_start"], "draw": chosen["draw"]})
+    spot = report["samples"]["spot_check"] or {"users": []}
+    for user in spot["users"]:
+        for event in user["sampled"]:
+            out.append({**empty, "kind": "spot_check", "user": user["user"],
+                        "event_id": event["id"], "time": event["time"],
+                        "action": event["action"], "patient": event["patient"],
+                        "draw": event["draw"]})
+    return out
+
+
+def samples_to_pandas(report: dict[str, Any]) -> Any:
+    """The samples as a pandas DataFrame, one row per case to review; the
+    time columns are timestamps in the report's zone."""
+    try:
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise _missing("pandas", "samples_to_pandas") from None
+    frame = pd.DataFrame(sample_rows(report), columns=SAMPLE_COLUMNS)
+    zone = report["time_zone"]
+    for column in ("window_start", "time"):
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(zone)
+    return frame
 
 
 def repr_html(report: dict[str, Any]) -> str:

@@ -6,10 +6,12 @@
 //! problem in every file is reported at once, each at its `file:line`.
 
 mod entity;
+mod memory;
 mod reference;
 mod table;
 mod value;
 
+pub use memory::ContextTables;
 pub use reference::{REFERENCE_LISTS, ReferenceList};
 
 use super::{Context, ContextBuilder, ContextError, CountryRanges};
@@ -77,7 +79,8 @@ impl Context {
             files.extend(load_list(dir, list, &mut builder));
         }
 
-        finish(builder, files, folder.has_countries.then_some(countries))
+        let countries = folder.has_countries.then_some((countries, "countries.csv"));
+        finish(builder, files, countries)
     }
 }
 
@@ -85,13 +88,13 @@ impl Context {
 fn finish(
     mut builder: ContextBuilder,
     mut files: Vec<ContextFile>,
-    countries: Option<CountryRanges>,
+    countries: Option<(CountryRanges, &str)>,
 ) -> Result<Context, ContextError> {
     match countries {
-        Some(ranges) => {
+        Some((ranges, name)) => {
             builder.set_country_lookup(ranges);
             builder.context.sources.countries = Some(CountryData {
-                name: "countries.csv".to_string(),
+                name: name.to_string(),
                 version: None,
                 date: None,
                 licence: None,
@@ -365,11 +368,16 @@ impl From<&Row> for Located {
     }
 }
 
-/// The problems found in one file, each at `file:line`.
+/// The problems found in one file, each at `file:line`; or in one table
+/// held in memory, each at `table[index]`.
 #[derive(Debug)]
 struct Problems {
     file: String,
     found: Vec<Diagnostic>,
+    /// Places are row indexes of a table in memory, not lines of a file.
+    indexed: bool,
+    /// For a table in memory, the row index of each problem found.
+    rows: Vec<usize>,
 }
 
 impl Problems {
@@ -377,6 +385,16 @@ impl Problems {
         Problems {
             file: file.to_string(),
             found: Vec::new(),
+            indexed: false,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Problems of a table in memory, placed at `name[index]`.
+    fn indexed(name: &str) -> Problems {
+        Problems {
+            indexed: true,
+            ..Problems::new(name)
         }
     }
 
@@ -409,12 +427,21 @@ impl Problems {
     /// A problem with the whole file.
     fn file(&mut self, code: Code, message: String) {
         let message = format!("{}: {message}", self.file);
+        if self.indexed {
+            self.rows.push(0);
+        }
         self.found.push(Diagnostic::error(code.code, message));
     }
 
     /// `problem`, placed at `place` in this file.
     fn relocate(&mut self, place: impl Into<Located>, mut problem: Diagnostic) {
         let place = place.into();
+        if self.indexed {
+            problem.message = format!("{}[{}]: {}", self.file, place.line, problem.message);
+            self.rows.push(place.line);
+            self.found.push(problem);
+            return;
+        }
         problem.message = format!("{}:{}: {}", self.file, place.line, problem.message);
         let span = Span {
             start: place.offset,
@@ -441,6 +468,11 @@ impl Problems {
 
     /// The problems in line order; those of the whole file first.
     fn sorted(mut self) -> Vec<Diagnostic> {
+        if self.indexed {
+            let mut placed: Vec<_> = self.rows.into_iter().zip(self.found).collect();
+            placed.sort_by_key(|(row, _)| *row);
+            return placed.into_iter().map(|(_, problem)| problem).collect();
+        }
         self.found
             .sort_by_key(|problem| problem.span().map_or(0, |span| span.line));
         self.found

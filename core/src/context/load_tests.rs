@@ -470,3 +470,163 @@ fn a_missing_folder_cannot_be_read() {
     let error = Context::load_dir(Path::new("/no/such/folder"), zone()).unwrap_err();
     assert_eq!(error.diagnostics[0].code, "LV0403");
 }
+
+fn tables(users: Vec<serde_json::Value>) -> ContextTables {
+    ContextTables {
+        users: Some(users),
+        ..ContextTables::default()
+    }
+}
+
+fn memory_problems(tables: &ContextTables) -> Vec<(String, String)> {
+    let error = Context::from_tables(tables, zone()).unwrap_err();
+    let found = error.diagnostics.iter();
+    found
+        .map(|d| (d.code.to_string(), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn tables_in_memory_read_as_the_folder_does() {
+    use serde_json::json;
+    let tables = ContextTables {
+        users: Some(vec![
+            json!({"id": "anna", "units": ["ward-4", "ward-7"], "employed_from": "2020-01-01",
+                   "schedule": "mon-fri 07:00-16:00; sat 22:00-07:00", "roles": null}),
+        ]),
+        relations: Some(vec![
+            json!({"user": "anna", "patient": "p1", "from": "2026-03-01"}),
+        ]),
+        drugs: Some(vec![json!({"id": "codeine-25", "class": 5})]),
+        lists: vec![(
+            "vpn.cidr".into(),
+            vec![" 10.0.0.0/8 ".into(), String::new()],
+        )],
+        ..ContextTables::default()
+    };
+    let context = Context::from_tables(&tables, zone()).unwrap();
+    let folder = example();
+    assert_eq!(context.user_units("anna"), folder.user_units("anna"));
+    assert_eq!(
+        context.on_shift("anna", local("2026-03-07 23:00")),
+        Some(true)
+    );
+    assert!(context.related("anna", "p1", at("2026-03-01T00:00:00+01:00")));
+    assert!(!context.related("anna", "p1", at("2026-02-28T23:59:59+01:00")));
+    assert_eq!(context.drug_class("codeine-25"), Some(NarcoticClass::V));
+    assert!(
+        context
+            .list("vpn")
+            .unwrap()
+            .contains_ip("10.1.2.3".parse().unwrap())
+    );
+
+    let summary = context.summary();
+    let names: Vec<(&str, u64)> = summary
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), f.rows))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("drugs", 1),
+            ("lists/vpn.cidr", 1),
+            ("relations", 1),
+            ("users", 1)
+        ]
+    );
+    let vpn = &summary.files[1];
+    assert_eq!(vpn.sha256, sha256_hex(b"10.0.0.0/8\n"));
+    let drugs = &summary.files[0];
+    assert_eq!(
+        drugs.sha256,
+        sha256_hex(b"{\"class\":5,\"id\":\"codeine-25\"}\n")
+    );
+    assert_eq!(summary.countries.unwrap().name, "iptocc");
+}
+
+#[test]
+fn problems_in_memory_are_placed_at_their_row() {
+    use serde_json::json;
+    let bad = tables(vec![
+        json!({"id": "anna", "nmae": "x"}),
+        json!({"id": "bo", "nmae": "y", "employed_from": "1 May"}),
+        json!("bo"),
+        json!({"id": "anna"}),
+    ]);
+    let found = memory_problems(&bad);
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|(c, m)| {
+            assert!(c.starts_with("LV05"));
+            m.as_str()
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "users[0]: unknown column `nmae`",
+            "users[1]: `employed_from` is `1 May`, which is not a date",
+            "users[2]: not a record",
+            "users[3]: user `anna` is given twice",
+        ]
+    );
+    let missing = tables(vec![json!({"units": "ward-4"})]);
+    assert_eq!(
+        memory_problems(&missing)[0],
+        (
+            "LV0510".into(),
+            "users[0]: the column `id` is missing".into()
+        )
+    );
+}
+
+#[test]
+fn lists_in_memory_are_named_as_their_files() {
+    let lists = |names: &[&str]| ContextTables {
+        lists: names
+            .iter()
+            .map(|n| (n.to_string(), vec!["10.0.0.0/8".to_string()]))
+            .collect(),
+        ..ContextTables::default()
+    };
+    let found = memory_problems(&lists(&["vpn", "1st.txt", "a.txt", "a.cidr"]));
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["LV0509", "LV0509", "LV0509"]);
+    assert_eq!(
+        found[2].1,
+        "`lists/a.txt` and `lists/a.cidr` hold the same data"
+    );
+    let bad = ContextTables {
+        lists: vec![(
+            "vpn.cidr".into(),
+            vec!["10.0.0.0/8".into(), "10.1.0.0/8".into()],
+        )],
+        ..ContextTables::default()
+    };
+    let found = memory_problems(&bad);
+    assert_eq!(found[0].0, "LV0504");
+    assert!(found[0].1.starts_with("lists/vpn.cidr[1]: "), "{found:?}");
+}
+
+#[test]
+fn csv_rows_are_placed_at_their_line_after_crlf_and_blank_lines() {
+    let lines = |text: &str, name: &str| -> Vec<String> {
+        let found = problems(name, &[("users.csv", text)]);
+        found.into_iter().map(|(_, message)| message).collect()
+    };
+    let crlf = "id,employed_from\r\nanna,2020-01-01\r\nbo,1 May\r\nanna,\r\n";
+    assert_eq!(
+        lines(crlf, "crlf"),
+        [
+            "users.csv:3: `employed_from` is `1 May`, which is not a date",
+            "users.csv:4: user `anna` is given twice",
+        ]
+    );
+    let blank = "id,employed_from\nanna,\n\n\nbo,1 May\n";
+    assert_eq!(
+        lines(blank, "blank"),
+        ["users.csv:5: `employed_from` is `1 May`, which is not a date"]
+    );
+}

@@ -52,7 +52,7 @@ pub(super) struct Columns {
 }
 
 impl Columns {
-    fn knows(&self, name: &str) -> bool {
+    pub(super) fn knows(&self, name: &str) -> bool {
         self.required.contains(&name) || self.optional.contains(&name)
     }
 
@@ -70,26 +70,36 @@ impl Columns {
     ) -> bool {
         let mut fine = true;
         for name in names.clone().into_iter().filter(|name| !self.knows(name)) {
-            let help = match super::closest(name, self.all()) {
-                Some(meant) => format!("did you mean `{meant}`?"),
-                None => format!("the columns are {}", quoted(self.all())),
-            };
-            let message = format!("unknown column `{name}`");
+            let (message, help) = self.unknown(name);
             problems.at(line, offset, codes::BAD_COLUMN, message, help);
             fine = false;
         }
         for wanted in self.required {
             if !names.clone().into_iter().any(|name| name == *wanted) {
-                let message = format!("the column `{wanted}` is missing");
-                let help = format!(
-                    "the required columns are {}",
-                    quoted(self.required.iter().copied())
-                );
+                let (message, help) = self.missing(wanted);
                 problems.at(line, offset, codes::BAD_COLUMN, message, help);
                 fine = false;
             }
         }
         fine
+    }
+
+    /// The message and help for a column of an unknown name.
+    pub(super) fn unknown(&self, name: &str) -> (String, String) {
+        let help = match super::closest(name, self.all()) {
+            Some(meant) => format!("did you mean `{meant}`?"),
+            None => format!("the columns are {}", quoted(self.all())),
+        };
+        (format!("unknown column `{name}`"), help)
+    }
+
+    /// The message and help for a required column left out.
+    pub(super) fn missing(&self, wanted: &str) -> (String, String) {
+        let help = format!(
+            "the required columns are {}",
+            quoted(self.required.iter().copied())
+        );
+        (format!("the column `{wanted}` is missing"), help)
     }
 }
 
@@ -124,10 +134,11 @@ pub(super) fn read_csv(text: &str, columns: Columns, problems: &mut Problems) ->
         return Vec::new();
     }
 
+    let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
-            Ok(record) => rows.extend(csv_row(&record, &header, problems)),
+            Ok(record) => rows.extend(csv_row(&record, &header, &mut lines, problems)),
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line());
                 let message = format!("the file stops being CSV on line {line}: {error}");
@@ -150,11 +161,10 @@ fn repeated(header: &csv::StringRecord) -> Option<&str> {
 fn csv_row(
     record: &csv::StringRecord,
     header: &csv::StringRecord,
+    lines: &mut LineCounter<'_>,
     problems: &mut Problems,
 ) -> Option<Row> {
-    let position = record.position();
-    let line = position.map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-    let offset = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+    let (line, offset) = record_start(record, lines);
     if record.iter().all(str::is_empty) {
         return None;
     }
@@ -178,6 +188,20 @@ fn csv_row(
         offset,
         cells,
     })
+}
+
+/// The line and byte offset a record starts at. The reader's position can
+/// lie before the record, on the `\n` of a `\r\n` line end or on blank
+/// lines it skipped, and its line count is then short; the position is
+/// moved past line ends here and the line counted from the byte offset.
+fn record_start(record: &csv::StringRecord, lines: &mut LineCounter<'_>) -> (usize, usize) {
+    let byte = record.position().map_or(0, |p| p.byte());
+    let mut offset = usize::try_from(byte).unwrap_or(usize::MAX);
+    let bytes = lines.text.as_bytes();
+    while matches!(bytes.get(offset), Some(b'\n' | b'\r')) {
+        offset += 1;
+    }
+    (lines.line_at(offset), offset)
 }
 
 fn text_cell(text: &str) -> Cell {
@@ -232,7 +256,19 @@ fn json_row(
         problems.at(line, offset, codes::BAD_CONTEXT_ROW, "not an object", help);
         return None;
     };
-    let mut fine = columns.check(object.keys().map(String::as_str), (line, offset), problems);
+    let fine = columns.check(object.keys().map(String::as_str), (line, offset), problems);
+    let row = object_row(object, (line, offset), problems);
+    row.filter(|_| fine)
+}
+
+/// A JSON object's members as a row's cells, without checking their names;
+/// `None` when a member is of no cell kind.
+pub(super) fn object_row(
+    object: serde_json::Map<String, Json>,
+    (line, offset): (usize, usize),
+    problems: &mut Problems,
+) -> Option<Row> {
+    let mut fine = true;
     let mut cells = Vec::new();
     for (name, value) in object {
         match json_cell(value) {
