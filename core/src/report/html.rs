@@ -303,8 +303,8 @@ impl Page<'_> {
             .collect()
     }
 
-    /// Findings per unit in their key, the largest first; the smallest
-    /// beyond [`UNIT_BARS`] summed under "no unit"'s neighbour row.
+    /// Findings per unit in their key, the largest first; past
+    /// [`UNIT_BARS`] bars the smallest are summed under `…`.
     fn units(&self) -> Vec<Bar> {
         let no_unit = Text::NoUnit.get(self.lang).to_string();
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
