@@ -38,6 +38,7 @@ class Result:
     engine: str
     input: str
     seconds: float
+    cpu: float
     peak_kib: int
     evaluated: int
     keys: set
@@ -55,8 +56,9 @@ def build(profile: str) -> Path:
     return target_dir() / profile
 
 
-def timed(command: list[str], stdout=subprocess.PIPE) -> tuple[float, int, str]:
-    """Runs `command`; its wall time, peak RSS in KiB and standard output."""
+def timed(command: list[str], stdout=subprocess.PIPE) -> tuple[float, float, int, str]:
+    """Runs `command`; its wall time, CPU time (user and system), peak RSS
+    in KiB and standard output."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=stdout, cwd=ROOT)
     output = child.stdout.read().decode() if child.stdout else ""
@@ -64,7 +66,7 @@ def timed(command: list[str], stdout=subprocess.PIPE) -> tuple[float, int, str]:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
-    return seconds, usage.ru_maxrss, output
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, output
 
 
 # --- Data -----------------------------------------------------------------
@@ -145,20 +147,21 @@ def run_loggvakt(binaries: Path, folder: Path, events: Path, keep: bool) -> Resu
                "--seed", "1", "--now", NOW, "--out", report]
     if keep:
         command += ["--duplicates", "keep"]
-    seconds, peak, _ = timed([str(part) for part in command], stdout=subprocess.DEVNULL)
+    seconds, cpu, peak, _ = timed([str(part) for part in command], stdout=subprocess.DEVNULL)
     document = json.loads(report.read_text(encoding="utf-8"))
     keys = set()
     for finding in document["findings"]:
         key = "|".join(f"{k}={v}" for k, v in sorted(finding["key"].items()))
         keys.add((finding["rule"], key, epoch(finding["window"]["start"])))
     name = "loggvakt (--duplicates keep)" if keep else "loggvakt"
-    return Result(name, events.suffix[1:], seconds, peak, document["input"]["evaluated"], keys)
+    evaluated = document["input"]["evaluated"]
+    return Result(name, events.suffix[1:], seconds, cpu, peak, evaluated, keys)
 
 
 def run_floor(binaries: Path, events: Path) -> Result:
-    seconds, peak, output = timed([str(binaries / "loggvakt-bench"), "parse", str(events)])
+    seconds, cpu, peak, output = timed([str(binaries / "loggvakt-bench"), "parse", str(events)])
     read = json.loads(output)["events"]
-    return Result("floor: parse only", events.suffix[1:], seconds, peak, read, set())
+    return Result("floor: parse only", events.suffix[1:], seconds, cpu, peak, read, set())
 
 
 def run_python(engine: str, folder: Path, events: Path, shared: dict) -> Result:
@@ -167,10 +170,10 @@ def run_python(engine: str, folder: Path, events: Path, shared: dict) -> Result:
                "--context", str(folder / "context"), "--countries", str(shared["countries"]),
                "--holidays", str(shared["holidays"]), "--eu-eea", str(shared["eu_eea"]),
                "--period", PERIOD, "--out", str(out)]
-    seconds, peak, output = timed(command)
+    seconds, cpu, peak, output = timed(command)
     keys = {tuple(k) for k in json.loads(out.read_text(encoding="utf-8"))}
     evaluated = json.loads(output)["evaluated"]
-    return Result(engine, events.suffix[1:], seconds, peak, evaluated, keys)
+    return Result(engine, events.suffix[1:], seconds, cpu, peak, evaluated, keys)
 
 
 # --- Checks and table -----------------------------------------------------
@@ -196,14 +199,15 @@ def differences(reference: Result, other: Result) -> list[str]:
 
 def table(size: str, results: list[Result]) -> str:
     base = {r.input: r for r in results if r.engine == "loggvakt"}
-    head = (f"{'engine':<30} {'input':<6} {'events':>10} {'wall s':>8} {'events/s':>11} "
-            f"{'peak MiB':>9} {'time ×':>7} {'memory ×':>9}")
+    head = (f"{'engine':<30} {'input':<6} {'events':>10} {'wall s':>8} {'cpu s':>7} "
+            f"{'events/s':>11} {'peak MiB':>9} {'time ×':>7} {'cpu ×':>6} {'memory ×':>9}")
     lines = [f"\n{size} events", head, "-" * len(head)]
     for r in results:
         ours = base.get(r.input) or base["jsonl"]
         rate = r.evaluated / r.seconds if r.seconds else 0.0
         lines.append(f"{r.engine:<30} {r.input:<6} {r.evaluated:>10} {r.seconds:>8.2f} "
-                     f"{rate:>11,.0f} {r.peak_kib / 1024:>9.1f} {r.seconds / ours.seconds:>7.2f} "
+                     f"{r.cpu:>7.2f} {rate:>11,.0f} {r.peak_kib / 1024:>9.1f} "
+                     f"{r.seconds / ours.seconds:>7.2f} {r.cpu / ours.cpu:>6.2f} "
                      f"{r.peak_kib / ours.peak_kib:>9.2f}")
     return "\n".join(lines)
 
