@@ -115,13 +115,16 @@ fn one_window_advance(c: &mut Criterion) {
     let mut event = event();
     let start: DateTime<Utc> = event.time;
     let mut step = 0i64;
-    c.bench_function("one sliding-window advance (10 minutes, next event 1 s on)", |b| {
-        b.iter(|| {
-            step += 1;
-            event.time = start + TimeDelta::seconds(step);
-            evaluation.push(black_box(&event));
-        })
-    });
+    c.bench_function(
+        "one sliding-window advance (10 minutes, next event 1 s on)",
+        |b| {
+            b.iter(|| {
+                step += 1;
+                event.time = start + TimeDelta::seconds(step);
+                evaluation.push(black_box(&event));
+            })
+        },
+    );
 }
 
 criterion_group!(

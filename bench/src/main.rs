@@ -109,10 +109,15 @@ fn block_country(base: u32) -> Option<Option<&'static str>> {
 }
 
 /// The runs of one country in the block: one when uniform, else per address.
-fn block_runs(base: u32, uniform: Option<Option<&'static str>>) -> Vec<(u32, Option<&'static str>)> {
+fn block_runs(
+    base: u32,
+    uniform: Option<Option<&'static str>>,
+) -> Vec<(u32, Option<&'static str>)> {
     match uniform {
         Some(country) => vec![(base, country)],
-        None => (0..256).map(|offset| (base + offset, country(base + offset))).collect(),
+        None => (0..256)
+            .map(|offset| (base + offset, country(base + offset)))
+            .collect(),
     }
 }
 
