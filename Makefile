@@ -9,10 +9,10 @@ VENV ?= .venv
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 TRIPLE ?= x86_64-unknown-linux-gnu
 
-.PHONY: test lint unit python html demo fmt fuzz-smoke
+.PHONY: test lint unit python html bench bench-smoke bench-venv demo fmt fuzz-smoke
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint unit python html
+test: lint unit python html bench-smoke
 
 ## Formatting and lints, warnings as errors.
 lint:
@@ -44,6 +44,22 @@ html:
 	$(VENV)/bin/pip install -q -r tests/html/requirements.txt
 	$(CARGO) build --locked -p loggvakt-cli
 	CARGO_TARGET_DIR=$(abspath $(TARGET_DIR)) $(VENV)/bin/python -m pytest -q tests/html
+
+## The benchmark tools (bench/requirements.txt) in the same venv.
+bench-venv:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r bench/requirements.txt
+
+## Loggvakt against DuckDB and pandas on months of 1M and 10M events,
+## release builds; the months are cached in the target directory. Prints
+## the table bench/README.md records. See bench/README.md.
+bench: bench-venv
+	$(VENV)/bin/python bench/run.py
+
+## The benchmark harness on 20k events, debug builds: every engine must
+## give the same finding keys per rule. No timing is judged.
+bench-smoke: bench-venv
+	$(VENV)/bin/python bench/run.py --smoke
 
 ## A 60-second run of every fuzz target (needs cargo-fuzz; see fuzz/README.md).
 fuzz-smoke:

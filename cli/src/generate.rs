@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use crate::run::parse_period;
-use loggvakt::generate::{GenerateOptions, Month, generate};
+use loggvakt::generate::{EventFormat, GenerateOptions, Month, generate};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `generate`.
@@ -27,10 +27,34 @@ pub struct Args {
           value_parser = clap::value_parser!(u32).range(0..=100_000_000))]
     events: u32,
 
-    /// The folder to write `events.jsonl`, the context folder `context/`
-    /// and `truth.json` (the planted violations and near misses) into.
+    /// The folder to write the events (`events.jsonl` or `events.csv`),
+    /// the context folder `context/` and `truth.json` (the planted
+    /// violations and near misses) into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+
+    /// The events' format: JSON Lines, or CSV with a header of the
+    /// canonical field names; the same seed gives the same events in both.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+}
+
+/// The formats `generate --format` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// `events.jsonl`.
+    Jsonl,
+    /// `events.csv`.
+    Csv,
+}
+
+impl Format {
+    fn events(self) -> EventFormat {
+        match self {
+            Format::Jsonl => EventFormat::Jsonl,
+            Format::Csv => EventFormat::Csv,
+        }
+    }
 }
 
 /// Runs `loggvakt generate`.
@@ -41,9 +65,10 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
         events: args.events as usize,
         ..GenerateOptions::new(args.seed, month)
     };
-    let written = write_month(&generate(&options), &args.out)?;
+    let format = args.format.events();
+    let written = write_month_as(&generate(&options), &args.out, format)?;
     if !quiet {
-        let path = args.out.join("events.jsonl");
+        let path = args.out.join(format.file_name());
         let context = args.out.join("context");
         crate::say(&format!(
             "Wrote {written} events to {}, their context to {} and the planted cases to {}\n",
@@ -58,7 +83,13 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
 /// Writes `events.jsonl`, `context/` and `truth.json` into `dir`; returns
 /// the count of events.
 pub fn write_month(month: &Month, dir: &Path) -> Result<u64, Failure> {
+    write_month_as(month, dir, EventFormat::Jsonl)
+}
+
+/// Writes the events in `format`, `context/` and `truth.json` into `dir`;
+/// returns the count of events.
+fn write_month_as(month: &Month, dir: &Path, format: EventFormat) -> Result<u64, Failure> {
     month
-        .write_folder(dir)
+        .write_folder_as(dir, format)
         .map_err(|e| Failure::input(format!("error: cannot write into `{}`: {e}", dir.display())))
 }

@@ -37,6 +37,7 @@ mod plant;
 mod population;
 mod random;
 mod shift;
+mod table;
 
 use crate::event::Event;
 use crate::time::{self, Calendar};
@@ -79,6 +80,26 @@ impl GenerateOptions {
             zone: chrono_tz::Europe::Stockholm,
             users: 200,
             events: 100_000,
+        }
+    }
+}
+
+/// The file format `write_folder_as` writes the events in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventFormat {
+    /// JSON Lines, `events.jsonl`: one canonical event object per line.
+    #[default]
+    Jsonl,
+    /// CSV, `events.csv`: a header of canonical field names, one event a row.
+    Csv,
+}
+
+impl EventFormat {
+    /// The events file's name: `events.jsonl` or `events.csv`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            EventFormat::Jsonl => "events.jsonl",
+            EventFormat::Csv => "events.csv",
         }
     }
 }
@@ -209,9 +230,19 @@ impl Month {
     /// context folder `context/` and `truth.json`. Returns how many events
     /// were written.
     pub fn write_folder(&self, dir: &Path) -> io::Result<u64> {
+        self.write_folder_as(dir, EventFormat::Jsonl)
+    }
+
+    /// Writes the month into `dir` as [`Month::write_folder`] does, with
+    /// the events in `format` (`events.jsonl` or `events.csv`). Both files
+    /// hold the same events and read back alike.
+    pub fn write_folder_as(&self, dir: &Path, format: EventFormat) -> io::Result<u64> {
         std::fs::create_dir_all(dir)?;
-        let file = std::fs::File::create(dir.join("events.jsonl"))?;
-        let written = self.write_jsonl(file)?;
+        let file = std::fs::File::create(dir.join(format.file_name()))?;
+        let written = match format {
+            EventFormat::Jsonl => self.write_jsonl(file)?,
+            EventFormat::Csv => self.write_csv(file)?,
+        };
         self.write_context(&dir.join("context"))?;
         std::fs::write(dir.join("truth.json"), self.truth_json())?;
         Ok(written)

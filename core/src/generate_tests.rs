@@ -550,3 +550,61 @@ fn addresses_are_in_sweden_the_eu_and_the_united_states() {
     let all = ["DE", "DK", "FI", "SE", "US"].map(str::to_string);
     assert_eq!(countries, all.into_iter().collect());
 }
+
+/// Reads `bytes` in `format` as the command line would, every record an
+/// event.
+fn read_written(bytes: Vec<u8>, format: crate::read::Format) -> Vec<crate::read::Record> {
+    let input: crate::read::Input = Box::new(std::io::Cursor::new(bytes));
+    let options = crate::read::ReadOptions::default();
+    crate::read::read(input, "events", format, &options).collect()
+}
+
+#[test]
+fn csv_and_json_lines_hold_the_same_events_and_give_the_same_report() {
+    let month = generate(&options(11, 40, 6_000));
+    let mut csv = Vec::new();
+    assert_eq!(
+        month.write_csv(&mut csv).ok(),
+        Some(month.events().count() as u64)
+    );
+    let header =
+        "id,time,user,action,outcome,patient,unit,resource,ip,drug,amount,purpose,system\n";
+    assert!(csv.starts_with(header.as_bytes()));
+
+    let from_csv = read_written(csv, crate::read::Format::Csv);
+    let from_jsonl = read_written(jsonl(&month), crate::read::Format::Jsonl);
+    let generated: Vec<_> = month.events().map(crate::read::Record::Event).collect();
+    assert_eq!(from_jsonl, generated);
+    assert_eq!(from_csv, generated);
+
+    let rules = crate::RuleSet::standard().unwrap_or_else(|e| panic!("{}", e.render()));
+    let context = std::sync::Arc::new(month.context().unwrap_or_else(|e| panic!("{e}")));
+    let run = |records: Vec<crate::read::Record>| {
+        let options = crate::Options {
+            period: Some(Calendar::Month.first_date(options(11, 40, 6_000).month)),
+            context: Some(context.clone()),
+            seed: Some("1".to_string()),
+            ..crate::Options::default()
+        };
+        serde_json::to_value(rules.evaluate_records(records, options)).unwrap_or_default()
+    };
+    let (csv_report, jsonl_report) = (run(from_csv), run(from_jsonl));
+    assert!(
+        csv_report["findings"]
+            .as_array()
+            .is_some_and(|f| f.len() > 10)
+    );
+    assert_eq!(csv_report, jsonl_report);
+}
+
+#[test]
+fn the_folder_holds_events_csv_when_asked() {
+    let dir = scratch("csv-folder");
+    let month = generate(&options(2, 20, 2_000));
+    let written = month.write_folder_as(&dir, EventFormat::Csv).ok();
+    assert_eq!(written, Some(month.events().count() as u64));
+    assert!(dir.join("events.csv").is_file());
+    assert!(!dir.join("events.jsonl").exists());
+    assert!(dir.join("context").join("users.csv").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
