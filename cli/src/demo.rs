@@ -76,23 +76,39 @@ pub fn main(args: &Args, quiet: bool) -> Result<(), Failure> {
     write_outputs(&report, &outputs, &html)?;
     if !quiet {
         crate::say(&summary::render(&report, &outputs));
+        crate::say(&verify_hint(&args.out));
     }
     Ok(())
 }
 
-/// The standard pack and the sampling file, written to `dir` so the
-/// report's rule digests can be checked against it.
+/// The standard pack and the sampling file, written to `dir` so that the
+/// report can be verified against them without the repository.
 fn demo_rules(dir: &Path) -> Result<RuleSet, Failure> {
-    let path = dir.join(SAMPLING_NAME);
-    std::fs::write(&path, SAMPLING).map_err(|e| {
-        Failure::input(format!(
-            "error[LV0406]: cannot write `{}`: {e}",
-            path.display()
-        ))
-    })?;
     let sources = [
         (STANDARD_PACK_NAME.to_string(), STANDARD_PACK.to_string()),
         (SAMPLING_NAME.to_string(), SAMPLING.to_string()),
     ];
+    for (name, text) in &sources {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| {
+            Failure::input(format!(
+                "error[LV0406]: cannot write `{}`: {e}",
+                path.display()
+            ))
+        })?;
+    }
     RuleSet::from_sources(sources).map_err(|e| Failure::rules(e.render()))
+}
+
+/// The command that checks the demo's report against its files.
+fn verify_hint(dir: &Path) -> String {
+    let at = |name: &str| dir.join(name).display().to_string();
+    format!(
+        "Check it later with: loggvakt verify {} --rules {} {} --events {} --context {}\n",
+        at("report.json"),
+        at(STANDARD_PACK_NAME),
+        at(SAMPLING_NAME),
+        at("events.jsonl"),
+        at("context"),
+    )
 }

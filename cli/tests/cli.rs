@@ -7,33 +7,13 @@
     reason = "a test fails loudly on any surprise"
 )]
 
+mod common;
+
+use common::{loggvakt, repo, scratch, text};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn loggvakt(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loggvakt"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the command runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Command;
 
 fn without_run(json: &str) -> Value {
     let mut value: Value = serde_json::from_str(json).expect("JSON report");
@@ -439,6 +419,26 @@ fn generate_is_reproducible_and_demo_writes_a_report() {
             .map(|u| u["sampled"].as_array().map_or(0, Vec::len))
             .sum::<usize>();
     assert_eq!(html.matches("<td class=\"blank\"></td>").count(), 2 * cases);
+
+    // The summary's last line verifies the report; a one-byte change of the
+    // events is then found.
+    let hint = stderr.lines().last().expect("a last line");
+    let command = hint.split("loggvakt ").nth(1).expect("the command");
+    let verify: Vec<&str> = command.split(' ').collect();
+    let out = loggvakt(&verify, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events = dir.join("demo/events.jsonl");
+    let mut bytes = std::fs::read(&events).expect("events");
+    let at = bytes.len() / 2;
+    bytes[at] = if bytes[at] == b'7' { b'8' } else { b'7' };
+    std::fs::write(&events, bytes).expect("edit");
+    let out = loggvakt(&verify, &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("event file `events.jsonl` differs"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// An RFC 3339 instant in JSON, as UTC, so windows given with different
