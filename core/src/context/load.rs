@@ -6,6 +6,7 @@
 //! problem in every file is reported at once, each at its `file:line`.
 
 mod entity;
+mod objects;
 mod reference;
 mod table;
 mod value;
@@ -49,36 +50,49 @@ impl Context {
     /// ```
     pub fn load_dir(dir: &Path, zone: Tz) -> Result<Context, ContextError> {
         let folder = Folder::scan(dir)?;
-        let mut builder = Context::builder();
-        let mut countries = CountryRanges::default();
-        let mut files = Vec::new();
-
-        for (kind, name) in &folder.tables {
-            let Some(file) = read_file(dir, name, &mut builder) else {
-                continue;
-            };
-            let mut problems = Problems::new(name);
-            let rows = if name.ends_with(".json") {
-                table::read_json(&file.text, kind.columns(), &mut problems)
-            } else {
-                table::read_csv(&file.text, kind.columns(), &mut problems)
-            };
-            entity::add_rows(
-                *kind,
-                &rows,
-                zone,
-                (&mut builder, &mut countries),
-                &mut problems,
-            );
-            builder.diagnostics.extend(problems.sorted());
-            files.push(file.summary(rows.len()));
-        }
-        for list in &folder.lists {
-            files.extend(load_list(dir, list, &mut builder));
-        }
-
-        finish(builder, files, folder.has_countries.then_some(countries))
+        load(&folder, zone, |name, builder| read_file(dir, name, builder))
     }
+}
+
+/// Builds the context of the files `folder` names; `read` gives each
+/// file's text, or reports to the builder why it cannot.
+fn load(
+    folder: &Folder,
+    zone: Tz,
+    mut read: impl FnMut(&str, &mut ContextBuilder) -> Option<File>,
+) -> Result<Context, ContextError> {
+    let mut builder = Context::builder();
+    let mut countries = CountryRanges::default();
+    let mut files = Vec::new();
+
+    for (kind, name) in &folder.tables {
+        let Some(file) = read(name, &mut builder) else {
+            continue;
+        };
+        let mut problems = Problems::new(name);
+        let rows = if name.ends_with(".json") {
+            table::read_json(&file.text, kind.columns(), &mut problems)
+        } else {
+            table::read_csv(&file.text, kind.columns(), &mut problems)
+        };
+        entity::add_rows(
+            *kind,
+            &rows,
+            zone,
+            (&mut builder, &mut countries),
+            &mut problems,
+        );
+        builder.diagnostics.extend(problems.sorted());
+        files.push(file.summary(rows.len()));
+    }
+    for list in &folder.lists {
+        let Some(file) = read(&list.path, &mut builder) else {
+            continue;
+        };
+        files.push(load_list(&file, list, &mut builder));
+    }
+
+    finish(builder, files, folder.has_countries.then_some(countries))
 }
 
 /// The context with its sources recorded, or every problem.
@@ -169,23 +183,25 @@ impl Folder {
             Err(problem) => return problems.push(problem),
         };
         for (file, is_dir) in found {
-            let path = format!("{LISTS}/{file}");
-            let (name, ranges) = match file.rsplit_once('.') {
-                Some((name, "txt")) if !is_dir => (name, false),
-                Some((name, "cidr")) if !is_dir => (name, true),
-                _ => {
-                    problems.push(unknown_list(&path));
-                    continue;
-                }
-            };
-            if !is_list_name(name) {
-                problems.push(bad_list_name(&path, name));
-            } else if let Some(first) = self.lists.iter().find(|list| list.name == name) {
-                problems.push(given_twice(&first.path, &path));
-            } else {
-                let name = name.to_string();
-                self.lists.push(ListFile { path, name, ranges });
-            }
+            self.add_list(&file, is_dir, problems);
+        }
+    }
+
+    /// Adds the list file `file` of the `lists` folder.
+    fn add_list(&mut self, file: &str, is_dir: bool, problems: &mut Vec<Diagnostic>) {
+        let path = format!("{LISTS}/{file}");
+        let (name, ranges) = match file.rsplit_once('.') {
+            Some((name, "txt")) if !is_dir => (name, false),
+            Some((name, "cidr")) if !is_dir => (name, true),
+            _ => return problems.push(unknown_list(&path)),
+        };
+        if !is_list_name(name) {
+            problems.push(bad_list_name(&path, name));
+        } else if let Some(first) = self.lists.iter().find(|list| list.name == name) {
+            problems.push(given_twice(&first.path, &path));
+        } else {
+            let name = name.to_string();
+            self.lists.push(ListFile { path, name, ranges });
         }
     }
 }
@@ -340,13 +356,12 @@ fn read_file(dir: &Path, name: &str, builder: &mut ContextBuilder) -> Option<Fil
 }
 
 /// Reads one list file into the builder; its summary for the report.
-fn load_list(dir: &Path, list: &ListFile, builder: &mut ContextBuilder) -> Option<ContextFile> {
-    let file = read_file(dir, &list.path, builder)?;
+fn load_list(file: &File, list: &ListFile, builder: &mut ContextBuilder) -> ContextFile {
     let entries = entity::list_entries(&file.text);
     let mut problems = Problems::new(&list.path);
     entity::add_list(&list.name, list.ranges, &entries, builder, &mut problems);
     builder.diagnostics.extend(problems.sorted());
-    Some(file.summary(entries.len()))
+    file.summary(entries.len())
 }
 
 /// A place in a file: the line and the byte offset a row starts at.
