@@ -4,6 +4,9 @@
 use napi::bindgen_prelude::{FnArgs, Function, JsObjectValue, Object, Unknown};
 use napi::{Env, Result};
 
+/// The arguments of `fail`: type, code, message and further members.
+type FailArgs<'a> = FnArgs<(&'a str, &'a str, &'a str, Option<Object<'a>>)>;
+
 /// The script's text.
 const SCRIPT: &str = include_str!("helpers.js");
 
@@ -67,8 +70,7 @@ impl<'env> Helpers<'env> {
         message: &str,
         extra: Option<Object<'_>>,
     ) -> Result<Unknown<'env>> {
-        let fail: Function<'env, FnArgs<(&str, &str, &str, Option<Object<'_>>)>, Unknown<'env>> =
-            self.function("fail")?;
+        let fail: Function<'env, FailArgs<'_>, Unknown<'env>> = self.function("fail")?;
         let kind = if type_error { "TypeError" } else { "Error" };
         fail.call((kind, code, message, extra).into())
     }

@@ -24,6 +24,9 @@ type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T> + Send>;
 /// A promise the worker settles.
 type Deferred<T> = JsDeferred<T, Resolver<T>>;
 
+/// The arguments of `drive`: events, batch size, push, finish, abort.
+type DriveArgs<'a> = FnArgs<(Unknown<'a>, u32, Unknown<'a>, Unknown<'a>, Unknown<'a>)>;
+
 /// What the main thread sends the worker.
 enum Message {
     /// A batch of events as lines of JSON, and the promise to settle when
@@ -79,11 +82,7 @@ pub fn values<'env>(
         take(&sender);
         Ok(())
     })?;
-    let drive: Function<
-        'env,
-        FnArgs<(Unknown<'_>, u32, Unknown<'_>, Unknown<'_>, Unknown<'_>)>,
-        Unknown<'env>,
-    > = helpers.function("drive")?;
+    let drive: Function<'env, DriveArgs<'_>, Unknown<'env>> = helpers.function("drive")?;
     let args = (
         events,
         BATCH,
