@@ -9,20 +9,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { RuleSet } = require('..');
+const { cli } = require('./support');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STANDARD = path.join(ROOT, 'rules', 'standard.vakt');
 const NOW = '2026-04-01T08:00:00+00:00';
-
-function cli() {
-  if (process.env.LOGGVAKT_CLI) return process.env.LOGGVAKT_CLI;
-  const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
-  for (const profile of ['debug', 'release']) {
-    const file = path.join(target, profile, 'loggvakt');
-    if (fs.existsSync(file)) return file;
-  }
-  throw new Error('no built loggvakt command; run `cargo build -p loggvakt-cli`');
-}
 
 const month = fs.mkdtempSync(path.join(os.tmpdir(), 'lv-month-'));
 execFileSync(cli(), ['-q', 'generate', '--seed', '7', '--period', '2026-03', '--users', '40',
