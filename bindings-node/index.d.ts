@@ -177,7 +177,7 @@ export declare class RuleSet {
    * the rules do not throw: see `check()`. Throws `LV0403` when the path
    * does not exist and a `TypeError` (`LV0410`) when it is no string.
    */
-  static fromFile(path: unknown): RuleSet
+  static fromFile(path: string): RuleSet
   /**
    * Reads rules from text; `name` is the file name diagnostics give
    * (`rules.vakt` by default).
@@ -228,7 +228,7 @@ export interface Diagnostic {
   /** The stable code, such as `LV0201` (see docs/errors.md). */
   code: string
   /** `"error"` or `"warning"`. */
-  severity: string
+  severity: 'error' | 'warning'
   /** One line saying what is wrong. */
   message: string
   /** The rule file it is in; empty when it is in no file. */

@@ -100,7 +100,7 @@ impl Context {
 
     /// The names of the tables given, as context files: `users.json`,
     /// `lists/vpn.cidr`, …
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn files(&self) -> Vec<String> {
         self.tables
             .files

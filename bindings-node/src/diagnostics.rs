@@ -10,6 +10,7 @@ pub struct Diagnostic {
     /// The stable code, such as `LV0201` (see docs/errors.md).
     pub code: String,
     /// `"error"` or `"warning"`.
+    #[napi(ts_type = "'error' | 'warning'")]
     pub severity: String,
     /// One line saying what is wrong.
     pub message: String,

@@ -63,7 +63,7 @@ impl Report {
 
     /// The seed of the samples; `null` when the rules sample nothing and
     /// no seed was given.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn seed(&self) -> Option<String> {
         self.report.seed.clone()
     }

@@ -157,7 +157,7 @@ impl RuleSet {
     /// Reads rule files: a `.vakt` file, or a folder of them. Problems in
     /// the rules do not throw: see `check()`. Throws `LV0403` when the path
     /// does not exist and a `TypeError` (`LV0410`) when it is no string.
-    #[napi(factory, catch_unwind)]
+    #[napi(factory, catch_unwind, ts_args_type = "path: string")]
     pub fn from_file(env: Env, path: Unknown<'_>) -> Result<RuleSet> {
         let sources = text(&path, "path").and_then(|p| read_sources(&p.into()));
         Ok(RuleSet::from_sources(thrown(&env, sources)?))
