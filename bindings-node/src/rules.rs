@@ -249,14 +249,18 @@ impl RuleSet {
         let helpers = Helpers::new(&env)?;
         let prepared = self.prepare(&helpers, &events, options);
         let (set, input, options) = thrown(&env, prepared)?;
-        let result = match input {
-            Input::Paths(paths) => evaluate::files(&paths, &options)
-                .and_then(|files| evaluate::from_files(&set, &files, &options)),
-            Input::Values => evaluate::from_values(&helpers, &set, events, &options)?,
-            Input::AsyncValues => Err(Failure::argument(
+        let work = || match input {
+            Input::Paths(paths) => Ok(evaluate::files(&paths, &options)
+                .and_then(|files| evaluate::from_files(&set, &files, &options))),
+            Input::Values => evaluate::from_values(&helpers, &set, events, &options),
+            Input::AsyncValues => Ok(Err(Failure::argument(
                 "`events` is an async iterable; use `evaluateAsync` for it",
-            )),
+            ))),
         };
+        // A panic becomes `LV0412` here, with its message, rather than
+        // napi's uncoded error.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+            .unwrap_or_else(|payload| Ok(Err(Failure::panic(payload.as_ref()))))?;
         thrown(&env, result).map(Report::new)
     }
 
