@@ -9,10 +9,10 @@ VENV ?= .venv
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 TRIPLE ?= x86_64-unknown-linux-gnu
 
-.PHONY: test lint unit python html bench bench-smoke bench-venv demo fmt fuzz-smoke
+.PHONY: test lint unit python node html bench bench-smoke bench-venv demo fmt fuzz-smoke
 
 ## Everything CI checks: formatting, lints, and every test suite.
-test: lint unit python html bench-smoke
+test: lint unit python node html bench-smoke
 
 ## Formatting and lints, warnings as errors.
 lint:
@@ -60,6 +60,21 @@ bench: bench-venv
 ## give the same finding keys per rule. No timing is judged.
 bench-smoke: bench-venv
 	$(VENV)/bin/python bench/run.py --smoke
+
+## The Node binding: the pinned tools from package-lock.json, the addon
+## built in the dev profile for $(TRIPLE) (the profile and target the
+## Python wheel uses, so they share the dependencies' build), a check that
+## the committed index.js and index.d.ts are what the build generates, the
+## typed example compiled with tsc, then the tests (which compare with the
+## command built by `unit`).
+node:
+	cd bindings-node && npm ci --no-audit --no-fund
+	$(CARGO) build --locked -p loggvakt-cli
+	cd bindings-node && npx napi build --platform --target $(TRIPLE) \
+		--js index.js --dts index.d.ts -- --locked
+	git diff --exit-code -- bindings-node/index.js bindings-node/index.d.ts
+	cd bindings-node && npx tsc --noEmit -p test/tsconfig.json
+	cd bindings-node && node --test test/
 
 ## A 60-second run of every fuzz target (needs cargo-fuzz; see fuzz/README.md).
 fuzz-smoke:

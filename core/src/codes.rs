@@ -94,6 +94,11 @@ registry! {
     BAD_OPTION = "LV0405", "bad_option", "an option is malformed or names an unknown field";
     WRITE_FAILED = "LV0406", "write_failed", "the report cannot be written";
     BAD_LANGUAGE = "LV0407", "bad_language", "a report language is not `en` or `sv`";
+    BAD_ARGUMENT =
+        "LV0410", "bad_argument", "an argument or option of a binding call has the wrong type";
+    BAD_CONTEXT_OBJECT = "LV0411", "bad_context_object",
+        "context tables given as objects are not arrays of objects or lists of strings";
+    INTERNAL = "LV0412", "internal", "the binding failed inside; a bug, caught before it crashed";
 
     DUPLICATE_USER = "LV0501", "duplicate_user", "two users share an id";
     DUPLICATE_PATIENT = "LV0502", "duplicate_patient", "two patients share an id";
