@@ -29,7 +29,7 @@ impl Invalid {
 
 /// Reads a canonical event from a JSON object; `zone` reads offset-less times.
 pub fn from_object(object: Map<String, Json>, zone: Tz) -> Result<Event, Invalid> {
-    let mut fields = object;
+    let mut fields = Fields::sort(object);
     let time = required_text(&mut fields, "time")?;
     let time = parse_timestamp(&time, zone).ok_or_else(|| {
         Invalid::new(
@@ -41,11 +41,46 @@ pub fn from_object(object: Map<String, Json>, zone: Tz) -> Result<Event, Invalid
     let action = required_text(&mut fields, "action")?;
     let mut event = Event::new(time, user, action);
     fill_optional(&mut event, &mut fields)?;
-    event.attributes = attributes(fields);
+    event.attributes = attributes(fields.rest);
     Ok(event)
 }
 
-fn fill_optional(event: &mut Event, fields: &mut Map<String, Json>) -> Result<(), Invalid> {
+/// The canonical fields' names, in the order of their slots in [`Fields`].
+const CANONICAL: [&str; 13] = [
+    "time", "user", "action", "id", "outcome", "patient", "unit", "resource", "ip", "drug",
+    "amount", "purpose", "system",
+];
+
+/// An object's members sorted once into a slot per canonical field and the
+/// rest, so that each field is taken out without searching the object.
+struct Fields {
+    slots: [Option<Json>; 13],
+    rest: Vec<(String, Json)>,
+}
+
+impl Fields {
+    fn sort(object: Map<String, Json>) -> Fields {
+        let mut fields = Fields {
+            slots: Default::default(),
+            rest: Vec::new(),
+        };
+        for (name, value) in object {
+            match CANONICAL.iter().position(|field| *field == name) {
+                Some(slot) => fields.slots[slot] = Some(value),
+                None => fields.rest.push((name, value)),
+            }
+        }
+        fields
+    }
+
+    /// Takes the canonical field `name` out.
+    fn remove(&mut self, name: &str) -> Option<Json> {
+        let slot = CANONICAL.iter().position(|field| *field == name)?;
+        self.slots[slot].take()
+    }
+}
+
+fn fill_optional(event: &mut Event, fields: &mut Fields) -> Result<(), Invalid> {
     event.id = optional_text(fields, "id")?;
     event.outcome = outcome(fields)?;
     event.patient = optional_text(fields, "patient")?;
@@ -59,7 +94,7 @@ fn fill_optional(event: &mut Event, fields: &mut Map<String, Json>) -> Result<()
     Ok(())
 }
 
-fn required_text(fields: &mut Map<String, Json>, name: &str) -> Result<String, Invalid> {
+fn required_text(fields: &mut Fields, name: &str) -> Result<String, Invalid> {
     optional_text(fields, name)?.ok_or_else(|| {
         Invalid::new(
             codes::MISSING_FIELD,
@@ -69,7 +104,7 @@ fn required_text(fields: &mut Map<String, Json>, name: &str) -> Result<String, I
 }
 
 /// Text fields take strings, and integers written as numbers (user ids).
-fn optional_text(fields: &mut Map<String, Json>, name: &str) -> Result<Option<String>, Invalid> {
+fn optional_text(fields: &mut Fields, name: &str) -> Result<Option<String>, Invalid> {
     match fields.remove(name) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) if s.is_empty() => Ok(None),
@@ -87,7 +122,7 @@ fn wrong_type(name: &str, expected: &str, found: &Json) -> Invalid {
     )
 }
 
-fn outcome(fields: &mut Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
+fn outcome(fields: &mut Fields) -> Result<Option<Outcome>, Invalid> {
     let Some(text) = optional_text(fields, "outcome")? else {
         return Ok(None);
     };
@@ -97,7 +132,7 @@ fn outcome(fields: &mut Map<String, Json>) -> Result<Option<Outcome>, Invalid> {
     })
 }
 
-fn ip(fields: &mut Map<String, Json>) -> Result<Option<IpAddr>, Invalid> {
+fn ip(fields: &mut Fields) -> Result<Option<IpAddr>, Invalid> {
     let Some(text) = optional_text(fields, "ip")? else {
         return Ok(None);
     };
@@ -118,7 +153,7 @@ pub fn parse_ip(text: &str) -> Option<IpAddr> {
     trimmed.parse::<IpAddr>().ok().map(|ip| ip.to_canonical())
 }
 
-fn amount(fields: &mut Map<String, Json>) -> Result<Option<f64>, Invalid> {
+fn amount(fields: &mut Fields) -> Result<Option<f64>, Invalid> {
     match fields.remove("amount") {
         None | Some(Json::Null) => Ok(None),
         Some(Json::Number(n)) => Ok(n.as_f64()),
@@ -126,7 +161,7 @@ fn amount(fields: &mut Map<String, Json>) -> Result<Option<f64>, Invalid> {
     }
 }
 
-fn attributes(fields: Map<String, Json>) -> std::collections::BTreeMap<String, Value> {
+fn attributes(fields: Vec<(String, Json)>) -> std::collections::BTreeMap<String, Value> {
     fields
         .into_iter()
         .filter_map(|(name, value)| attribute_value(value).map(|v| (name, v)))
