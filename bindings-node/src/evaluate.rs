@@ -7,7 +7,7 @@ use crate::events::{BATCH, Sink};
 use crate::helpers::Helpers;
 use crate::options::{EvaluateOptions, napi_failure, text, type_name};
 use loggvakt::read::{self, Format, ReadOptions};
-use loggvakt::report::{InputFile, sha256_file};
+use loggvakt::report::InputFile;
 use loggvakt::{Context, RuleSet};
 use napi::bindgen_prelude::{FnArgs, FromNapiValue, Unknown};
 use std::path::{Path, PathBuf};
@@ -142,30 +142,20 @@ pub fn from_files(
 }
 
 fn digest(path: &Path, format: Format) -> Result<InputFile, Failure> {
-    let sha256 = sha256_file(path)
-        .map_err(|e| Failure::coded("LV0403", format!("cannot read `{}`: {e}", path.display())))?;
-    Ok(InputFile {
-        name: loggvakt::ruleset::file_name(path),
-        format: format.name().to_string(),
-        sha256,
-    })
+    InputFile::of(path, format)
+        .map_err(|e| Failure::coded("LV0403", format!("cannot read `{}`: {e}", path.display())))
 }
 
 /// The reading options for one file: the zone in force, the CSV options,
 /// and a tab for a `.tsv` file unless a delimiter was given.
 fn read_options(set: &RuleSet, options: &EvaluateOptions, path: &Path) -> ReadOptions {
-    let mut read_options = ReadOptions {
+    let csv = options.csv.as_ref();
+    let read_options = ReadOptions {
         zone: set.zone(options.zone),
+        csv: csv.map(|c| c.options.clone()).unwrap_or_default(),
         ..ReadOptions::default()
     };
-    if let Some(csv) = &options.csv {
-        read_options.csv = csv.options.clone();
-    }
-    let delimiter_given = options.csv.as_ref().is_some_and(|c| c.delimiter_given);
-    if !delimiter_given && read::csv::is_tab_separated(path) {
-        read_options.csv.delimiter = b'\t';
-    }
-    read_options
+    read_options.for_file(path, csv.is_some_and(|c| c.delimiter_given))
 }
 
 /// Pulls events from an array or iterable on the main thread, a batch at a

@@ -4,7 +4,7 @@
 use crate::errors::Failure;
 use crate::options::{EvaluateOptions, OnError};
 use loggvakt::read::{Location, Record, canonical};
-use loggvakt::report::InputFile;
+use loggvakt::report::{CsvSettings, InputFile};
 use loggvakt::{Evaluation, Options, RuleSet, codes};
 use serde_json::Value as Json;
 use std::sync::Arc;
@@ -39,6 +39,10 @@ impl<'r> Sink<'r> {
             inputs,
             duplicates: options.duplicates,
             seed: options.seed.clone(),
+            csv: options
+                .csv
+                .as_ref()
+                .and_then(|c| CsvSettings::of(&c.options, c.delimiter_given)),
             context,
             ..Options::default()
         };

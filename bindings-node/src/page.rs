@@ -22,9 +22,8 @@ pub fn html_options(options: Option<Unknown<'_>>) -> Result<HtmlOptions, Failure
             "lang" => read.lang = lang(&text(&value, "lang")?)?,
             "organisation" => read.organisation = Some(text(&value, "organisation")?),
             _ => {
-                let message = format!(
-                    "unknown option `{key}` of toHtml; the options are lang, organisation"
-                );
+                let message =
+                    format!("unknown option `{key}` of toHtml; the options are lang, organisation");
                 return Err(Failure::coded("LV0405", message));
             }
         }

@@ -5,7 +5,7 @@
 use crate::errors::{event_error, loggvakt_error};
 use crate::options::{EvaluateOptions, OnError, type_name};
 use loggvakt::read::{self, Format, Location, ReadOptions, Record, Rejection};
-use loggvakt::report::{InputFile, sha256_file};
+use loggvakt::report::{self, InputFile};
 use loggvakt::{Evaluation, Options, Report, RuleSet, codes};
 use pyo3::exceptions::{PyFileNotFoundError, PyTypeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
@@ -144,6 +144,10 @@ fn core_options(options: &EvaluateOptions, inputs: Vec<InputFile>) -> Options {
         inputs,
         duplicates: options.duplicates,
         seed: options.seed.clone(),
+        csv: options
+            .csv
+            .as_ref()
+            .and_then(|c| report::CsvSettings::of(&c.options, c.delimiter_given)),
         context: options.context.clone(),
         ..Options::default()
     }
@@ -187,29 +191,19 @@ fn from_paths(
 }
 
 fn digest(path: &Path, format: Format) -> Result<InputFile, Stop> {
-    let sha256 = sha256_file(path).map_err(|e| unreadable(path, &e))?;
-    Ok(InputFile {
-        name: loggvakt::ruleset::file_name(path),
-        format: format.name().to_string(),
-        sha256,
-    })
+    InputFile::of(path, format).map_err(|e| unreadable(path, &e))
 }
 
-/// The reading options for one file: the rules' zone, the CSV options, and
-/// a tab for a `.tsv` file unless a delimiter was given.
+/// The reading options for one file: the zone in force, the CSV options,
+/// and a tab for a `.tsv` file unless a delimiter was given.
 fn read_options(set: &RuleSet, options: &EvaluateOptions, path: &Path) -> ReadOptions {
-    let mut read_options = ReadOptions {
+    let csv = options.csv.as_ref();
+    let read_options = ReadOptions {
         zone: set.zone(options.zone),
+        csv: csv.map(|c| c.options.clone()).unwrap_or_default(),
         ..ReadOptions::default()
     };
-    if let Some(csv) = &options.csv {
-        read_options.csv = csv.options.clone();
-    }
-    let delimiter_given = options.csv.as_ref().is_some_and(|c| c.delimiter_given);
-    if !delimiter_given && read::csv::is_tab_separated(path) {
-        read_options.csv.delimiter = b'\t';
-    }
-    read_options
+    read_options.for_file(path, csv.is_some_and(|c| c.delimiter_given))
 }
 
 /// CSV options for a file not read as CSV would do nothing: a mistake.

@@ -34,7 +34,13 @@ def run_case(folder: Path) -> Any:
         seed=case.get("seed"),
     )
     result = json.loads(report.to_json())
-    del result["run"]
+    recorded = result.pop("run")["settings"]["csv"]
+    if csv:
+        assert recorded["map"] == csv.get("map", {})
+        assert recorded["delimiter"] == csv.get("delimiter")
+        assert recorded["quote"] == csv.get("quote", '"')
+    else:
+        assert recorded is None
     return result
 
 

@@ -4,7 +4,7 @@ use crate::{Failure, summary};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
-use loggvakt::report::{CsvSettings, InputFile, sha256_file};
+use loggvakt::report::{CsvSettings, InputFile};
 use loggvakt::{Context, Field, HtmlOptions, Lang, Options, Record, Report, RuleSet};
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -301,23 +301,6 @@ fn coded(diagnostic: &loggvakt::Diagnostic) -> String {
 }
 
 impl CsvArgs {
-    /// The settings for the report; `None` when they are the defaults.
-    fn settings(&self) -> Option<CsvSettings> {
-        let quote = self.options.quote;
-        let defaults = self.options.mapping.is_empty() && !self.delimiter_given && quote == b'"';
-        if defaults {
-            return None;
-        }
-        let delimiter = self.options.delimiter;
-        Some(CsvSettings {
-            map: self.options.mapping.clone(),
-            delimiter: self
-                .delimiter_given
-                .then(|| char::from(delimiter).to_string()),
-            quote: char::from(quote).to_string(),
-        })
-    }
-
     /// The CSV reading a report records, to read the files the same way.
     pub fn from_settings(settings: &CsvSettings) -> Result<CsvArgs, Failure> {
         let mut options = CsvOptions {
@@ -343,7 +326,7 @@ pub fn execute(job: Job) -> Result<Report, Failure> {
 /// Evaluates a job, reading CSV files as `csv` says.
 pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     job.options.inputs = digests(&job.events)?;
-    job.options.csv = csv.settings();
+    job.options.csv = CsvSettings::of(&csv.options, csv.delimiter_given);
     let zone = job.rules.zone(job.options.zone);
     let read_options = ReadOptions {
         zone,
@@ -355,7 +338,7 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     let names = input_names(&job.events);
     for ((path, format), name) in job.events.iter().zip(&names) {
         bar.set_message(name.clone());
-        let read_options = file_options(&read_options, path, csv.delimiter_given);
+        let read_options = read_options.for_file(path, csv.delimiter_given);
         let input = read::input(path).map_err(|e| unreadable(path, &e))?;
         let records = read::read(input, name, *format, &read_options);
         for record in records {
@@ -387,14 +370,6 @@ fn progress_bar(shown: bool) -> indicatif::ProgressBar {
 }
 
 /// A `.tsv` file is tab-separated unless `--delimiter` says otherwise.
-fn file_options(options: &ReadOptions, path: &Path, delimiter_given: bool) -> ReadOptions {
-    let mut options = options.clone();
-    if !delimiter_given && read::csv::is_tab_separated(path) {
-        options.csv.delimiter = b'\t';
-    }
-    options
-}
-
 /// The CSV options of `--map-file`, `--map`, `--delimiter` and `--quote`.
 /// CSV options given for input that is not read as CSV would do nothing:
 /// a mistake worth stopping for.
@@ -523,12 +498,8 @@ fn digests(events: &[(PathBuf, Format)]) -> Result<Vec<InputFile>, Failure> {
         .iter()
         .zip(names)
         .map(|((path, format), name)| {
-            let sha256 = sha256_file(path).map_err(|e| unreadable(path, &e))?;
-            Ok(InputFile {
-                name,
-                format: format.name().to_string(),
-                sha256,
-            })
+            let file = InputFile::of(path, *format).map_err(|e| unreadable(path, &e))?;
+            Ok(InputFile { name, ..file })
         })
         .collect()
 }

@@ -284,6 +284,18 @@ impl Default for ReadOptions {
     }
 }
 
+impl ReadOptions {
+    /// The options for reading `path`: a tab-separated file (`.tsv`) is
+    /// read with a tab unless a delimiter was given.
+    pub fn for_file(&self, path: &Path, delimiter_given: bool) -> ReadOptions {
+        let mut options = self.clone();
+        if !delimiter_given && csv::is_tab_separated(path) {
+            options.csv.delimiter = b'\t';
+        }
+        options
+    }
+}
+
 /// Settings of the CSV reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {

@@ -12,6 +12,7 @@ mod text;
 pub use html::HtmlOptions;
 pub use text::{Lang, UnknownLang};
 
+use crate::read::{CsvOptions, Format};
 use crate::rule::{Category, Level};
 use crate::time::HolidayCalendar;
 use chrono::{DateTime, FixedOffset};
@@ -95,6 +96,24 @@ pub struct RunSettings {
     pub duplicates: String,
     /// How CSV files were read; `None` with the defaults.
     pub csv: Option<CsvSettings>,
+}
+
+impl CsvSettings {
+    /// The settings of `options` for the report; `None` when they are the
+    /// defaults. `delimiter_given` tells a delimiter given from one each
+    /// file's name chose.
+    pub fn of(options: &CsvOptions, delimiter_given: bool) -> Option<CsvSettings> {
+        let quote = options.quote;
+        if options.mapping.is_empty() && !delimiter_given && quote == b'"' {
+            return None;
+        }
+        let delimiter = char::from(options.delimiter).to_string();
+        Some(CsvSettings {
+            map: options.mapping.clone(),
+            delimiter: delimiter_given.then_some(delimiter),
+            quote: char::from(quote).to_string(),
+        })
+    }
 }
 
 /// How CSV files were read, as given.
@@ -516,6 +535,18 @@ fn whole_numbers<S: serde::Serializer>(
         }
     }
     map.end()
+}
+
+impl InputFile {
+    /// The input file at `path`, read as `format`: its file name and the
+    /// digest of its bytes.
+    pub fn of(path: &Path, format: Format) -> std::io::Result<InputFile> {
+        Ok(InputFile {
+            name: crate::ruleset::file_name(path),
+            format: format.name().to_string(),
+            sha256: sha256_file(path)?,
+        })
+    }
 }
 
 /// SHA-256 of bytes, as lowercase hexadecimal.
