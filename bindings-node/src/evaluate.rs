@@ -134,6 +134,7 @@ pub fn from_files(
         let read_options = read_options(set, options, path);
         let records = read::open(path, *format, &read_options)
             .map_err(|d| Failure::coded("LV0403", d.message))?;
+        let records = read::ahead(records, &loggvakt::ruleset::file_name(path));
         for record in records {
             sink.push(record)?;
         }

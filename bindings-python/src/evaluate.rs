@@ -183,6 +183,7 @@ fn from_paths(
             let read_options = read_options(set, options, path);
             let records = read::open(path, *format, &read_options)
                 .map_err(|d| Stop::Failed(format!("[{}] {}", d.code, d.message)))?;
+            let records = read::ahead(records, &loggvakt::ruleset::file_name(path));
             records.into_iter().try_for_each(|r| sink.push(r))?;
         }
         Ok(sink.evaluation.finish())

@@ -340,7 +340,7 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
         bar.set_message(name.clone());
         let read_options = read_options.for_file(path, csv.delimiter_given);
         let input = read::input(path).map_err(|e| unreadable(path, &e))?;
-        let records = read::read(input, name, *format, &read_options);
+        let records = read::ahead(read::read(input, name, *format, &read_options), name);
         for record in records {
             if let (OnError::Fail, Record::Rejected(rejection)) = (job.on_error, &record) {
                 let d = rejection.to_diagnostic();

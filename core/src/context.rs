@@ -52,12 +52,12 @@ pub use schedule::{Schedule, Shift};
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;
+use crate::hash::{HashMap, HashSet};
 use crate::report::{ContextFile, ContextSummary, CountryData};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use model::Period;
 use prefix::{PrefixTable, parse_net};
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -48,6 +48,7 @@ pub mod event;
 pub mod format;
 pub mod function;
 pub mod generate;
+pub mod hash;
 pub mod parse;
 pub mod plan;
 pub mod print;

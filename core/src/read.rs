@@ -4,6 +4,7 @@
 //! event, a rejection with its reason and location, or an ignored record
 //! that is not an access event. Nothing is dropped silently.
 
+mod ahead;
 pub mod atna;
 pub mod canonical;
 pub mod csv;
@@ -19,6 +20,8 @@ mod xml;
 
 #[cfg(test)]
 mod test_support;
+
+pub use ahead::ahead;
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;

@@ -9,11 +9,12 @@
 //! anyone can re-derive a sample without Loggvakt.
 
 use crate::event::Event;
+use crate::hash::HashMap;
 use crate::report::Finding;
 use rand::{Rng as _, SeedableRng as _};
 use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The name of the method, written in reports.
 pub const METHOD: &str = "chacha20-smallest-k";
@@ -147,7 +148,7 @@ impl SpotCheck {
     pub fn new(per_user: usize) -> SpotCheck {
         SpotCheck {
             per_user,
-            users: HashMap::new(),
+            users: HashMap::default(),
         }
     }
 

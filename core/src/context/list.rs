@@ -1,7 +1,7 @@
 //! Named lists: sets of strings, or sets of IP ranges.
 
 use super::prefix::PrefixTable;
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::net::IpAddr;
 
 /// What a list holds.

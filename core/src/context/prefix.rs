@@ -4,8 +4,8 @@
 //! first, so its cost grows with the number of distinct lengths (at most 33
 //! for IPv4, 129 for IPv6), not with the number of ranges.
 
+use crate::hash::HashMap;
 use ipnet::{IpNet, Ipv4Net};
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::net::IpAddr;
 
@@ -81,7 +81,7 @@ fn vacant<K, V>(entry: Entry<'_, K, V>, value: V) -> Result<(), &V> {
 fn slot<K, V>(slots: &mut Slots<K, V>, len: u8) -> &mut HashMap<K, V> {
     let at = slots.partition_point(|(held, _)| *held > len);
     if slots.get(at).is_none_or(|(held, _)| *held != len) {
-        slots.insert(at, (len, HashMap::new()));
+        slots.insert(at, (len, HashMap::default()));
     }
     &mut slots[at].1
 }

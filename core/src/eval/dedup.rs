@@ -7,6 +7,11 @@
 //! conflict, since neither can be chosen over the other without depending
 //! on input order. Events without an id are never copies.
 //!
+//! The digests are 64-bit foldhash values under a key drawn for each
+//! evaluation, so nobody can prepare an event whose digests collide with
+//! another's; without such a plan an event that differs from an earlier
+//! one with the same id is taken for its copy with a chance of one in 2^64.
+//!
 //! Memory: one pair of 64-bit digests per distinct id (about 17 to 34 bytes
 //! with the table's spare room), plus one 128-bit digest per conflicting
 //! copy. Only evaluations with [`Options::duplicates`] on pay it.
@@ -15,10 +20,11 @@
 
 use crate::codes;
 use crate::event::{Event, Value};
+use crate::hash::{HashMap, HashSet};
 use crate::read::{Location, Rejection};
+use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// What became of one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +46,8 @@ pub(super) struct Dedup {
     others: HashSet<(u64, u64)>,
     /// The smallest conflicting ids, for the report.
     examples: BTreeSet<String>,
+    /// The key of the digests.
+    key: foldhash::quality::RandomState,
 }
 
 impl Dedup {
@@ -48,8 +56,8 @@ impl Dedup {
         let Some(id) = event.id.as_deref() else {
             return Seen::First;
         };
-        let id_digest = digest(|h| id.hash(h));
-        let content = content_digest(event);
+        let id_digest = self.key.hash_one(id);
+        let content = self.content_digest(event);
 
         match self.first.entry(id_digest) {
             Entry::Vacant(slot) => {
@@ -89,36 +97,32 @@ pub(super) fn copy_rejection(event: &Event) -> Rejection {
     }
 }
 
-fn digest(write: impl FnOnce(&mut DefaultHasher)) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    write(&mut hasher);
-    hasher.finish()
-}
-
-/// A digest of everything the event says, id included.
-fn content_digest(event: &Event) -> u64 {
-    digest(|h| {
-        event.id.hash(h);
-        (event.time.timestamp(), event.time.timestamp_subsec_nanos()).hash(h);
-        event.user.hash(h);
-        event.action.hash(h);
-        event.outcome.hash(h);
-        event.patient.hash(h);
-        event.unit.hash(h);
-        event.resource.hash(h);
-        event.ip.hash(h);
-        event.drug.hash(h);
-        event.amount.map(f64::to_bits).hash(h);
-        event.purpose.hash(h);
-        event.system.hash(h);
+impl Dedup {
+    /// A digest of everything the event says, id included.
+    fn content_digest(&self, event: &Event) -> u64 {
+        let mut h = self.key.build_hasher();
+        event.id.hash(&mut h);
+        (event.time.timestamp(), event.time.timestamp_subsec_nanos()).hash(&mut h);
+        event.user.hash(&mut h);
+        event.action.hash(&mut h);
+        event.outcome.hash(&mut h);
+        event.patient.hash(&mut h);
+        event.unit.hash(&mut h);
+        event.resource.hash(&mut h);
+        event.ip.hash(&mut h);
+        event.drug.hash(&mut h);
+        event.amount.map(f64::to_bits).hash(&mut h);
+        event.purpose.hash(&mut h);
+        event.system.hash(&mut h);
         for (name, value) in &event.attributes {
-            name.hash(h);
-            hash_value(value, h);
+            name.hash(&mut h);
+            hash_value(value, &mut h);
         }
-    })
+        h.finish()
+    }
 }
 
-fn hash_value(value: &Value, h: &mut DefaultHasher) {
+fn hash_value(value: &Value, h: &mut impl Hasher) {
     match value {
         Value::Bool(b) => (0u8, *b).hash(h),
         Value::Number(n) => (1u8, n.to_bits()).hash(h),

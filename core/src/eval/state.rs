@@ -1,11 +1,12 @@
 //! What an evaluation keeps between events.
 
 use crate::event::Event;
+use crate::hash::{HashMap, HashSet};
 use crate::plan::{Aggregate, AggregateKind, Env};
 use crate::read::{Location, Rejection};
 use crate::report::{Finding, InputSummary, Kind, Reason};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// A group's identity: its key values and window start (Unix seconds).
@@ -99,7 +100,7 @@ impl Accumulator {
     fn new(kind: &AggregateKind) -> Accumulator {
         match kind {
             AggregateKind::Count(_) => Accumulator::Count(0),
-            AggregateKind::Distinct(_) => Accumulator::Distinct(HashSet::new()),
+            AggregateKind::Distinct(_) => Accumulator::Distinct(HashSet::default()),
             AggregateKind::Sum(_) => Accumulator::Sum(0),
             AggregateKind::Min(_) => Accumulator::Min(None),
             AggregateKind::Max(_) => Accumulator::Max(None),

@@ -8,12 +8,12 @@ use crate::ast::BinaryOp;
 use crate::context::Context;
 use crate::event::{Event, Field, FieldValue};
 use crate::function::Function;
+use crate::hash::HashSet;
 use crate::time::{HolidayCalendar, LocalTime, TimeRange};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ipnet::IpNet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
