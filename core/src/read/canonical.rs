@@ -77,7 +77,7 @@ pub(crate) struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// Fields with no member set.
-    fn new() -> Fields<'a> {
+    pub(crate) fn new() -> Fields<'a> {
         Fields {
             slots: Default::default(),
             attributes: BTreeMap::new(),
@@ -94,6 +94,24 @@ impl<'a> Fields<'a> {
             }
         }
         fields
+    }
+
+    /// Sets the member `name` to `text`, as a later member of that name
+    /// in a JSON object would.
+    pub(crate) fn set_text(&mut self, name: &str, text: &'a str) {
+        match slot(name) {
+            Some(slot) => self.slots[slot] = Some(Scalar::Text(Cow::Borrowed(text))),
+            None => self.set_attribute(name.to_string(), Json::String(text.to_string())),
+        }
+    }
+
+    /// Sets the member `name` to `number`, as a later member of that name
+    /// in a JSON object would.
+    pub(crate) fn set_number(&mut self, name: &str, number: Number) {
+        match slot(name) {
+            Some(slot) => self.slots[slot] = Some(Scalar::Number(number)),
+            None => self.set_attribute(name.to_string(), Json::Number(number)),
+        }
     }
 
     /// Sets the attribute `name`, replacing an earlier member of that name
