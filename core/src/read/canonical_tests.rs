@@ -301,10 +301,9 @@ fn object_text(values: &[String]) -> String {
 
 /// A member name: mostly canonical names, so that names repeat.
 fn member_name() -> impl Strategy<Value = String> {
-    let names = CANONICAL
-        .iter()
-        .chain(&["extra", "ward_pc", "us\\u0065r", "a"]);
-    proptest::sample::select(names.map(|n| n.to_string()).collect::<Vec<_>>())
+    let others = ["extra", "ward_pc", "us\\u0065r", "a"];
+    let names = CANONICAL.into_iter().chain(others).map(str::to_string);
+    proptest::sample::select(names.collect::<Vec<_>>())
 }
 
 proptest! {
@@ -327,6 +326,36 @@ proptest! {
     fn generated_months_read_the_same_directly(seed in any::<u64>()) {
         for line in month_lines(seed, 300) {
             prop_assert_eq!(direct(&line), Some(through_value(&line)), "{}", line);
+        }
+    }
+}
+
+/// The `.jsonl` files under `dir`, at any depth.
+fn jsonl_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for path in entries.flatten().map(|entry| entry.path()) {
+        if path.is_dir() {
+            files.extend(jsonl_files(&path));
+        } else if path.extension().is_some_and(|ext| ext == "jsonl") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn the_repository_lines_read_as_through_a_value() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = jsonl_files(&root.join("tests/conformance"));
+    files.extend(jsonl_files(&root.join("fuzz/corpus")));
+    assert!(files.len() >= 10, "{files:?}");
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            assert_same(line.trim_start_matches('\u{feff}'));
         }
     }
 }
