@@ -6,12 +6,12 @@
 //! attribute. Values follow the canonical rules of `canonical.rs`: the same
 //! timestamps, outcome words and addresses. `docs/formats.md` has the rest.
 
-use super::canonical::{Invalid, from_object};
+use super::canonical::{Fields, Invalid};
 use super::{Input, Location, ReadOptions, Record};
 use super::{OverLimit, is_over_limit};
 use crate::codes::{self};
 use crate::event::{Event, Field, Value};
-use serde_json::{Map, Number, Value as Json};
+use serde_json::Number;
 use std::collections::BTreeMap;
 use std::io::{BufRead, ErrorKind, Read};
 use std::path::Path;
@@ -398,14 +398,18 @@ fn row_event(
         })
     };
 
-    let mut object = Map::new();
+    let mut fields = Fields::new();
     for (field, index) in &columns.fields {
         let text = cell(*index)?;
-        if !text.is_empty() {
-            object.insert((*field).to_string(), field_value(field, text)?);
+        if text.is_empty() {
+            continue;
+        }
+        match *field {
+            "amount" => fields.set_number(field, amount(text)?),
+            _ => fields.set_text(field, text),
         }
     }
-    let mut event = from_object(object, options.zone)?;
+    let mut event = fields.into_event(options.zone)?;
 
     for (name, index) in &columns.attributes {
         let text = cell(*index)?;
@@ -418,14 +422,10 @@ fn row_event(
     Ok(event)
 }
 
-/// The JSON value of a cell: `amount` must read as a number, the rest is
-/// text.
-fn field_value(field: &str, text: &str) -> Result<Json, Invalid> {
-    if field != "amount" {
-        return Ok(Json::String(text.to_string()));
-    }
+/// The `amount` cell, which must read as a number; other fields are text.
+fn amount(text: &str) -> Result<Number, Invalid> {
     let number = text.parse::<f64>().ok().and_then(Number::from_f64);
-    number.map(Json::Number).ok_or_else(|| Invalid {
+    number.ok_or_else(|| Invalid {
         code: codes::WRONG_TYPE,
         message: format!("`amount` must be a number, found `{text}`"),
     })

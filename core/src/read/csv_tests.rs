@@ -1,6 +1,6 @@
 use super::*;
 use crate::read::CsvOptions;
-use serde_json::json;
+use serde_json::{Map, Value as Json, json};
 use std::io::{BufReader, Cursor};
 
 fn options(mapping: &[(&str, &str)]) -> ReadOptions {
@@ -352,4 +352,116 @@ fn the_read_failure_is_named() {
         events(&got)[1],
         json!("read_failed t.csv:3: read failed: disk gone")
     );
+}
+
+/// A row read as rows were before [`Fields`]: into a JSON object of the
+/// field cells, then through [`from_object`](super::super::canonical::from_object).
+fn row_through_object(
+    row: &csv::ByteRecord,
+    columns: &Columns,
+    options: &ReadOptions,
+) -> Result<Event, Invalid> {
+    let cell = |index: usize| -> Result<&str, Invalid> {
+        let bytes = row.get(index).unwrap_or_default();
+        std::str::from_utf8(bytes)
+            .map_err(|_| Invalid::new(codes::INVALID_UTF8, "the row is not valid UTF-8"))
+    };
+    let mut object = Map::new();
+    for (field, index) in &columns.fields {
+        let text = cell(*index)?;
+        if !text.is_empty() {
+            object.insert((*field).to_string(), cell_json(field, text)?);
+        }
+    }
+    let mut event = super::super::canonical::from_object(object, options.zone)?;
+    for (name, index) in &columns.attributes {
+        let text = cell(*index)?;
+        if !text.is_empty() {
+            let value = Value::Text(text.to_string());
+            event.attributes.insert(name.clone(), value);
+        }
+    }
+    Ok(event)
+}
+
+/// A field cell's JSON value, as rows were read before [`Fields`].
+fn cell_json(field: &str, text: &str) -> Result<Json, Invalid> {
+    if field != "amount" {
+        return Ok(Json::String(text.to_string()));
+    }
+    amount(text).map(Json::Number)
+}
+
+/// Cells of every kind, for any column: valid, faulty and empty.
+const CELLS: &[&[u8]] = &[
+    b"",
+    b"2026-03-01T08:00:00Z",
+    b"2026-03-01 08:00:00",
+    b"2026-03-29 02:30:00",
+    b"yesterday",
+    b"u7",
+    b"42",
+    b"\xc3\xa5sa \xf0\x9f\x98\x80",
+    b"\xff",
+    b"read",
+    b"success",
+    b"denied",
+    b"ok",
+    b"-",
+    b"10.0.0.1",
+    b"[::1]",
+    b"::ffff:10.1.2.3",
+    b"2.5",
+    b"-0",
+    b"1e400",
+    b"NaN",
+    b"inf",
+    b" 2",
+    b"\"quoted\"",
+];
+
+/// Header names: every canonical field, in another case, repeated, and others.
+const NAMES: &[&str] = &[
+    "time", "user", "action", "id", "outcome", "patient", "unit", "resource", "ip", "drug",
+    "amount", "purpose", "system", "note", "USER", "Amount", "note", "",
+];
+
+proptest::proptest! {
+    #[test]
+    fn rows_read_as_through_a_json_object(
+        order in proptest::sample::subsequence((0..NAMES.len()).collect::<Vec<_>>(), 3..NAMES.len()),
+        cells in proptest::collection::vec(proptest::sample::select(CELLS), NAMES.len()),
+    ) {
+        let names: Vec<String> = order.iter().map(|&i| NAMES[i].to_string()).collect();
+        let Ok(columns) = Columns::fit(names, &BTreeMap::new()) else {
+            return Ok(());
+        };
+        let row = csv::ByteRecord::from(cells[..order.len()].to_vec());
+        let options = ReadOptions::default();
+        let got = row_event(&row, &columns, &options);
+        proptest::prop_assert_eq!(got, row_through_object(&row, &columns, &options));
+    }
+}
+
+#[test]
+fn every_kind_of_cell_reads_as_through_a_json_object() {
+    let names: Vec<String> = NAMES[..14].iter().map(|name| name.to_string()).collect();
+    let columns = Columns::fit(names, &BTreeMap::new());
+    assert!(columns.is_ok());
+    let Ok(columns) = columns else { return };
+    let options = ReadOptions::default();
+    for column in 0..14 {
+        for cell in CELLS {
+            let mut cells: Vec<&[u8]> = vec![b"2026-03-01T08:00:00Z", b"u", b"read"];
+            cells.resize(14, b"x");
+            cells[column] = cell;
+            let row = csv::ByteRecord::from(cells);
+            let got = row_event(&row, &columns, &options);
+            assert_eq!(
+                got,
+                row_through_object(&row, &columns, &options),
+                "{column}"
+            );
+        }
+    }
 }

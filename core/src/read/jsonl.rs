@@ -1,8 +1,9 @@
 //! JSON Lines: one canonical event object per line, read as a stream.
 
-use super::canonical::from_object;
+use super::canonical::{Invalid, from_object, read_fields};
 use super::{Location, ReadOptions, Record, Rejection};
 use crate::codes::{self, Code};
+use crate::event::Event;
 use serde_json::Value as Json;
 use std::io::{BufRead, ErrorKind};
 
@@ -95,13 +96,26 @@ impl<R: BufRead> JsonLines<R> {
         } else {
             text
         };
+        match read_fields(text) {
+            Ok(fields) => self.event(fields.into_event(self.options.zone)),
+            Err(_) => self.parse_value(text),
+        }
+    }
+
+    /// Reads the line as a JSON value, as lines were read before
+    /// [`read_fields`]: this says what is wrong with a line that it refused.
+    fn parse_value(&self, text: &str) -> Record {
         match serde_json::from_str::<Json>(text) {
-            Ok(Json::Object(object)) => match from_object(object, self.options.zone) {
-                Ok(event) => Record::Event(event),
-                Err(invalid) => self.reject(invalid.code, invalid.message),
-            },
+            Ok(Json::Object(object)) => self.event(from_object(object, self.options.zone)),
             Ok(_) => self.reject(codes::NOT_AN_OBJECT, "the line is not a JSON object".into()),
             Err(e) => self.reject(codes::INVALID_JSON, format!("invalid JSON: {e}")),
+        }
+    }
+
+    fn event(&self, read: Result<Event, Invalid>) -> Record {
+        match read {
+            Ok(event) => Record::Event(event),
+            Err(invalid) => self.reject(invalid.code, invalid.message),
         }
     }
 }
