@@ -104,19 +104,24 @@ pub struct Evaluation<'r> {
     sampling: Sampling,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     activity: Activity,
+    windows: Windows,
 }
 
-/// Calendar windows of one event, computed at most once per event.
+/// The calendar windows last used, one per calendar. Events of a month
+/// mostly fall in the window of the event before, so the window holding an
+/// event is computed again only when the event is outside it.
 #[derive(Default)]
-struct Windows([Option<(i64, i64)>; 3]);
+struct Windows([Option<(DateTime<Utc>, DateTime<Utc>)>; 3]);
 
 impl Windows {
+    /// The `[start, end)` of the window holding `time`, in epoch seconds.
     fn get(&mut self, calendar: Calendar, zone: Tz, time: DateTime<Utc>) -> (i64, i64) {
         let slot = &mut self.0[calendar as usize];
-        *slot.get_or_insert_with(|| {
-            let (start, end) = calendar.window(zone, time);
-            (start.timestamp(), end.timestamp())
-        })
+        let (start, end) = match *slot {
+            Some((start, end)) if start <= time && time < end => (start, end),
+            _ => *slot.insert(calendar.window(zone, time)),
+        };
+        (start.timestamp(), end.timestamp())
     }
 }
 
@@ -151,6 +156,7 @@ impl<'r> Evaluation<'r> {
             dedup: Dedup::default(),
             span: None,
             activity: Activity::default(),
+            windows: Windows::default(),
         }
     }
 
@@ -190,7 +196,7 @@ impl<'r> Evaluation<'r> {
         let local = event.time.with_timezone(&self.zone);
         self.activity.add(local.hour(), local.weekday());
         self.sampling.offer(event, &self.env);
-        let mut windows = Windows::default();
+        let windows = &mut self.windows;
         let limit = self.options.evidence_limit;
         let env = &self.env;
         for (rule, state) in self.rules.planned().iter().zip(&mut self.states) {
@@ -198,7 +204,7 @@ impl<'r> Evaluation<'r> {
                 && !excepted(rule, state, event, env)
             {
                 state.matched += 1;
-                apply(rule, state, event, (env, limit), &mut windows);
+                apply(rule, state, event, (env, limit), windows);
             }
         }
     }
