@@ -160,16 +160,18 @@ pub struct PySampling {
 #[pymethods]
 impl PySampling {
     fn __repr__(&self) -> String {
+        let findings = match self.findings_per_category {
+            Some(k) => format!("{k} finding(s) per category"),
+            None => "no finding sample".to_string(),
+        };
+        let spot = if self.spot_check.is_some() {
+            "yes"
+        } else {
+            "no"
+        };
         format!(
-            "<Sampling {} v{}, {:?} finding(s) per category, spot check {}>",
-            self.method,
-            self.version,
-            self.findings_per_category,
-            if self.spot_check.is_some() {
-                "yes"
-            } else {
-                "no"
-            }
+            "<Sampling {} v{}, {findings}, spot check {spot}>",
+            self.method, self.version
         )
     }
 }

@@ -101,10 +101,16 @@ fn demo_rules(dir: &Path) -> Result<RuleSet, Failure> {
 }
 
 /// The command that checks the demo's report against its files.
+/// It names the program as it was started (`target/release/loggvakt` under
+/// `cargo run`), so that it runs as printed.
 fn verify_hint(dir: &Path) -> String {
     let at = |name: &str| dir.join(name).display().to_string();
+    let program = std::env::args_os().next().map_or_else(
+        || "loggvakt".to_string(),
+        |p| p.to_string_lossy().into_owned(),
+    );
     format!(
-        "Check it later with: loggvakt verify {} --rules {} {} --events {} --context {}\n",
+        "Check it later with: {program} verify {} --rules {} {} --events {} --context {}\n",
         at("report.json"),
         at(STANDARD_PACK_NAME),
         at(SAMPLING_NAME),

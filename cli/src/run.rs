@@ -64,7 +64,7 @@ pub struct Args {
 
     /// The seed of the samples: a number or any text. Without it, rules that
     /// sample get a fresh seed from the operating system, written in the report.
-    #[arg(long, value_name = "SEED")]
+    #[arg(long, value_name = "SEED", allow_hyphen_values = true, value_parser = seed)]
     seed: Option<String>,
 
     /// Overrides a parameter the rule files declare; may be repeated.
@@ -191,8 +191,15 @@ pub fn main(args: Args, quiet: bool) -> Result<(), Failure> {
         );
     }
     if report.input.evaluated == 0 {
-        let message = "error[LV0316]: no event was evaluated, so the report is no all-clear; \
-                       the summary above says why (the report was written)";
+        let why = if quiet {
+            "the report's `input` section says why"
+        } else {
+            "the summary above says why"
+        };
+        let message = format!(
+            "error[LV0316]: no event was evaluated, so the report is no all-clear; \
+             {why} (the report was written)"
+        );
         return Err(Failure::input(message));
     }
     Ok(())
@@ -316,6 +323,15 @@ impl CsvArgs {
             delimiter_given: settings.delimiter.is_some(),
         })
     }
+}
+
+/// A seed is a number or any text, but not nothing: an empty `--seed=` is
+/// more likely a script's missing variable than a choice.
+fn seed(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err("the seed is empty; give a number or a text".to_string());
+    }
+    Ok(text.to_string())
 }
 
 /// Evaluates a job: reads every file in turn, streaming.

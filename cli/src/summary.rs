@@ -168,6 +168,10 @@ fn samples(out: &mut String, report: &Report) {
     for finding in sampled.iter().take(SHOWN) {
         finding_line(out, finding);
     }
+    if sampled.len() > SHOWN {
+        let more = sampled.len() - SHOWN;
+        let _ = writeln!(out, "  … and {more} more in the report");
+    }
     if let Some(spot) = &report.samples.spot_check {
         let users: Vec<&str> = spot.users.iter().map(|u| u.user.as_str()).collect();
         let events: usize = spot.users.iter().map(|u| u.sampled.len()).sum();

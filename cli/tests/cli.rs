@@ -207,8 +207,12 @@ fn run_fails_at_the_first_bad_record_when_asked() {
 #[test]
 fn bad_options_are_coded_errors() {
     let dir = repo();
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["--period", "2026-13"], "error[LV0401]"),
+        (
+            &["--seed="],
+            "error[LV0405]: invalid value '' for '--seed <SEED>'",
+        ),
         (&["--tz", "Mars/Olympus"], "error[LV0402]"),
         (&["--format", "xml"], "error[LV0404]"),
         (&["--events", "no-such-file.jsonl"], "error[LV0403]"),
@@ -243,6 +247,31 @@ fn bad_options_are_coded_errors() {
             text(&out.stderr)
         );
     }
+}
+
+#[test]
+fn a_seed_may_start_with_a_minus() {
+    let dir = scratch("minus-seed");
+    let events = repo().join("tests/conformance/aggregates/events.jsonl");
+    let rules = repo().join("rules/standard.vakt");
+    let out_file = dir.join("r.json");
+    let args = [
+        "run",
+        "--rules",
+        rules.to_str().unwrap_or_default(),
+        "--events",
+        events.to_str().unwrap_or_default(),
+        "--seed",
+        "-5",
+        "--out",
+        out_file.to_str().unwrap_or_default(),
+        "-q",
+    ];
+    let out = loggvakt(&args, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out_file).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(report["seed"], "-5");
 }
 
 #[test]
