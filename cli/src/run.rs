@@ -3,9 +3,10 @@
 use crate::{Failure, summary};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use loggvakt::codes;
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{CsvSettings, InputFile};
-use loggvakt::{Context, Field, HtmlOptions, Lang, Options, Record, Report, RuleSet};
+use loggvakt::{Context, Field, HtmlOptions, Lang, Options, Record, Rejection, Report, RuleSet};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -356,18 +357,29 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
         bar.set_message(name.clone());
         let read_options = read_options.for_file(path, csv.delimiter_given);
         let input = read::input(path).map_err(|e| unreadable(path, &e))?;
-        let records = read::ahead(read::read(input, name, *format, &read_options), name);
+        let records = read::read(input, name, *format, &read_options);
+        let mut screen = evaluation.screen();
+        let records = read::ahead_with(records, name, move |r| screen.record(r));
         for record in records {
-            if let (OnError::Fail, Record::Rejected(rejection)) = (job.on_error, &record) {
+            if let (OnError::Fail, Some(rejection)) = (job.on_error, unreadable_record(&record)) {
                 let d = rejection.to_diagnostic();
                 return Err(Failure::input(format!("error[{}]: {}", d.code, d.message)));
             }
-            evaluation.push_record(record);
+            evaluation.push_screened(record);
             bar.inc(1);
         }
     }
     bar.finish_and_clear();
     Ok(evaluation.finish())
+}
+
+/// The rejection of a record that could not be read; a second copy of an
+/// event, which the duplicate check rejects, was read well.
+fn unreadable_record(record: &Record) -> Option<&Rejection> {
+    match record {
+        Record::Rejected(r) if r.code != codes::DUPLICATE_EVENT => Some(r),
+        _ => None,
+    }
 }
 
 /// A spinner with the count of records and the time taken, drawn only when standard

@@ -250,6 +250,34 @@ fn bad_options_are_coded_errors() {
 }
 
 #[test]
+fn a_copy_of_an_event_is_no_reason_to_stop() {
+    let dir = repo().join("tests/conformance/duplicates");
+    let args = [
+        "run",
+        "--rules",
+        "rules.vakt",
+        "--events",
+        "events.jsonl",
+        "--period",
+        "2026-03",
+        "--on-error",
+        "fail",
+        "-q",
+    ];
+    let out = loggvakt(&args, &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap_or_default())
+            .unwrap_or_default();
+    assert!(
+        expected["input"]["rejected"].as_u64() > Some(0),
+        "copies were rejected"
+    );
+    assert_eq!(report["input"], expected["input"]);
+}
+
+#[test]
 fn a_seed_may_start_with_a_minus() {
     let dir = scratch("minus-seed");
     let events = repo().join("tests/conformance/aggregates/events.jsonl");

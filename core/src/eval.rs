@@ -30,7 +30,7 @@ use sampling::Sampling;
 use state::{Counts, Group, Input, RuleState, encode_key};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Settings of one evaluation. Every input that could change the result is
 /// here: nothing is read from the environment.
@@ -100,7 +100,7 @@ pub struct Evaluation<'r> {
     options: Options,
     states: Vec<RuleState>,
     counts: Counts,
-    dedup: Dedup,
+    dedup: Arc<Mutex<Dedup>>,
     sampling: Sampling,
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     activity: Activity,
@@ -153,7 +153,7 @@ impl<'r> Evaluation<'r> {
             options,
             states,
             counts: Counts::default(),
-            dedup: Dedup::default(),
+            dedup: Arc::default(),
             span: None,
             activity: Activity::default(),
             windows: Windows::default(),
@@ -184,6 +184,31 @@ impl<'r> Evaluation<'r> {
         if self.options.duplicates && self.is_copy(event) {
             return;
         }
+        self.evaluate(event);
+    }
+
+    /// The duplicate check as a stage of its own, to run on the thread that
+    /// reads (see [`read::ahead_with`](crate::read::ahead_with)): a copy
+    /// comes out as its `duplicate_event` rejection. Give what it passes to
+    /// [`push_screened`](Self::push_screened), in the order it passed them.
+    pub fn screen(&self) -> Screen {
+        Screen {
+            dedup: self.options.duplicates.then(|| Arc::clone(&self.dedup)),
+            limit: self.options.location_limit,
+        }
+    }
+
+    /// Takes one record that has passed this evaluation's [`Screen`].
+    pub fn push_screened(&mut self, record: Record) {
+        match record {
+            Record::Event(event) => self.evaluate(&event),
+            Record::Rejected(rejection) => self.reject(&rejection),
+            Record::Ignored(kind) => self.counts.ignore(kind),
+        }
+    }
+
+    /// Evaluates one event that is not a copy.
+    fn evaluate(&mut self, event: &Event) {
         self.counts.read += 1;
         if let Some((start, end)) = self.period {
             if event.time < start || event.time >= end {
@@ -210,20 +235,15 @@ impl<'r> Evaluation<'r> {
     }
 
     /// Whether `event` repeats one already read; a copy is counted as
-    /// rejected, a conflicting one as a conflict.
+    /// rejected.
     fn is_copy(&mut self, event: &Event) -> bool {
         let limit = self.options.location_limit;
-        match self.dedup.see(event, limit) {
-            Seen::First => false,
-            Seen::Conflict => {
-                self.counts.conflicting_ids += 1;
-                false
-            }
-            Seen::Copy => {
-                self.reject(&dedup::copy_rejection(event));
-                true
-            }
+        let seen = lock(&self.dedup).see(event, limit);
+        if seen != Seen::Copy {
+            return false;
         }
+        self.reject(&dedup::copy_rejection(event));
+        true
     }
 
     fn widen_span(&mut self, time: DateTime<Utc>) {
@@ -272,6 +292,13 @@ impl<'r> Evaluation<'r> {
         self.build(period, stats, (findings, samples), exceptions.into_report())
     }
 
+    /// The input counts, with the duplicate check's conflicts.
+    fn input_summary(&mut self) -> crate::report::InputSummary {
+        let dedup = lock(&self.dedup);
+        self.counts.conflicting_ids = dedup.conflicts();
+        self.counts.summary(dedup.examples())
+    }
+
     /// The settings a replay of this evaluation needs.
     fn settings(&self) -> RunSettings {
         let duplicates = if self.options.duplicates {
@@ -307,12 +334,13 @@ impl<'r> Evaluation<'r> {
     }
 
     fn build(
-        self,
+        mut self,
         period: Option<(DateTime<Utc>, DateTime<Utc>)>,
         rule_stats: Vec<RuleStat>,
         (findings, samples): (Vec<Finding>, Samples),
         exceptions: Vec<ExceptionUse>,
     ) -> Report {
+        let input = self.input_summary();
         let local = |t: DateTime<Utc>| t.with_timezone(&self.zone).fixed_offset();
         Report {
             schema: SCHEMA,
@@ -331,7 +359,7 @@ impl<'r> Evaluation<'r> {
             rules: self.rules.digests(),
             params: params_json(self.rules.params()),
             inputs: self.options.inputs,
-            input: self.counts.summary(self.dedup.examples()),
+            input,
             context: self.options.context.as_deref().map(Context::summary),
             holidays: HolidayData::of(self.env.holidays),
             activity: self.activity,
@@ -344,6 +372,33 @@ impl<'r> Evaluation<'r> {
             findings,
         }
     }
+}
+
+/// The duplicate check of one evaluation, run where records are read.
+pub struct Screen {
+    /// The evaluation's check; `None` when copies are kept.
+    dedup: Option<Arc<Mutex<Dedup>>>,
+    limit: usize,
+}
+
+impl Screen {
+    /// Passes `record` on; a copy of an event already read becomes its
+    /// `duplicate_event` rejection.
+    pub fn record(&mut self, record: Record) -> Record {
+        let (Some(dedup), Record::Event(event)) = (&self.dedup, &record) else {
+            return record;
+        };
+        match lock(dedup).see(event, self.limit) {
+            Seen::Copy => Record::Rejected(dedup::copy_rejection(event)),
+            Seen::First | Seen::Conflict => record,
+        }
+    }
+}
+
+/// The duplicate check, whose state stays whole even if a thread holding
+/// it panicked (it is changed in single, complete steps).
+fn lock(dedup: &Mutex<Dedup>) -> std::sync::MutexGuard<'_, Dedup> {
+    dedup.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Adds a matching event to its rule's state.

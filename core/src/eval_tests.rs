@@ -421,6 +421,25 @@ fn copies_are_rejected_once_and_conflicts_evaluated() {
 }
 
 #[test]
+fn the_screen_on_a_reader_thread_gives_the_same_report() {
+    let set = rules(FAILED);
+    let whole = set.evaluate(events_with_copies(), Options::default());
+
+    let mut evaluation = set.evaluation(Options::default());
+    let records: crate::read::Records =
+        Box::new(events_with_copies().into_iter().map(Record::Event));
+    let mut screen = evaluation.screen();
+    let screened = crate::read::ahead_with(records, "t", move |r| screen.record(r));
+    screened.for_each(|record| evaluation.push_screened(record));
+    let report = evaluation.finish();
+
+    assert_eq!(report.input.rejected, 30);
+    assert_eq!(report.input.conflicting_ids, 12);
+    assert_eq!(report.input, whole.input);
+    assert_eq!(report.findings, whole.findings);
+}
+
+#[test]
 fn copies_can_be_kept() {
     let options = Options {
         duplicates: false,

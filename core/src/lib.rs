@@ -62,7 +62,7 @@ pub mod time;
 
 pub use context::{Context, ContextError};
 pub use diagnostic::{Diagnostic, Severity, Span};
-pub use eval::{Evaluation, Options};
+pub use eval::{Evaluation, Options, Screen};
 pub use event::{Event, Field, Outcome, Value};
 pub use read::{Format, Location, ReadOptions, Record, Rejection};
 pub use report::{Finding, HtmlOptions, Lang, Report};

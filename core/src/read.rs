@@ -21,7 +21,7 @@ mod xml;
 #[cfg(test)]
 mod test_support;
 
-pub use ahead::ahead;
+pub use ahead::{ahead, ahead_with};
 
 use crate::codes::{self, Code};
 use crate::diagnostic::Diagnostic;

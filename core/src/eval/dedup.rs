@@ -46,6 +46,8 @@ pub(super) struct Dedup {
     others: HashSet<(u64, u64)>,
     /// The smallest conflicting ids, for the report.
     examples: BTreeSet<String>,
+    /// Events whose id was read before with other content.
+    conflicts: u64,
     /// The key of the digests.
     key: foldhash::quality::RandomState,
 }
@@ -71,7 +73,13 @@ impl Dedup {
             return Seen::Copy;
         }
         self.note_example(id, example_limit);
+        self.conflicts += 1;
         Seen::Conflict
+    }
+
+    /// How many events had an id read before with other content.
+    pub fn conflicts(&self) -> u64 {
+        self.conflicts
     }
 
     /// The ids that had more than one content, smallest first.

@@ -24,6 +24,17 @@ const DEPTH: usize = 8;
 /// Reads `records` on a new thread, `source` naming the input should the
 /// thread fail. Dropping the result stops the thread at its next batch.
 pub fn ahead(records: Records, source: &str) -> Records {
+    ahead_with(records, source, |record| record)
+}
+
+/// Reads `records` on a new thread and passes each through `stage` there,
+/// such as an evaluation's duplicate check
+/// ([`Evaluation::screen`](crate::Evaluation::screen)).
+pub fn ahead_with(
+    records: Records,
+    source: &str,
+    stage: impl FnMut(Record) -> Record + Send + 'static,
+) -> Records {
     let (sender, receiver) = mpsc::sync_channel(DEPTH);
     let shared = Arc::new(Mutex::new(Some(records)));
     let handed = Arc::clone(&shared);
@@ -33,7 +44,7 @@ pub fn ahead(records: Records, source: &str) -> Records {
         .spawn(move || {
             let records = handed.lock().ok().and_then(|mut r| r.take());
             if let Some(records) = records {
-                produce(records, &name, &sender);
+                produce(records.map(stage), &name, &sender);
             }
         });
     match spawned {
@@ -54,7 +65,11 @@ pub fn ahead(records: Records, source: &str) -> Records {
 /// Sends the records in batches until they end or nobody listens. A
 /// reader that panics ends its input with one rejection that says so, after
 /// the records it gave before.
-fn produce(mut records: Records, source: &str, sender: &SyncSender<Vec<Record>>) {
+fn produce(
+    mut records: impl Iterator<Item = Record>,
+    source: &str,
+    sender: &SyncSender<Vec<Record>>,
+) {
     let mut batch = Vec::with_capacity(BATCH);
     loop {
         let next = panic::catch_unwind(AssertUnwindSafe(|| records.next()));
