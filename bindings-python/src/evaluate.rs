@@ -249,19 +249,65 @@ fn from_arrow(
     let zone = set.zone(options.zone);
     let result = py.detach(|| {
         let mut sink = sink(set, options, Vec::new());
-        let mut index = 0u64;
-        for batch in reader {
-            let batch = batch.map_err(|e| Stop::Failed(format!("cannot read `{source}`: {e}")))?;
-            let rows = crate::arrow::rows(&batch).map_err(Stop::Failed)?;
-            for row in rows {
-                index += 1;
-                sink.push(canonical(row, zone, &source, index))?;
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(AHEAD);
+            scope.spawn(|| convert_batches(reader, zone, &source, sender));
+            for converted in receiver {
+                for record in converted? {
+                    sink.push(record)?;
+                }
             }
-        }
+            Ok(())
+        })?;
         Ok(sink.evaluation.finish())
     });
     result.map_err(|stop: Stop| stop.into_err(py))
 }
+
+/// Arrow batches converted ahead of the evaluation.
+const AHEAD: usize = 4;
+
+/// Turns the stream's batches into records on a thread of their own, so
+/// that converting the next batch and evaluating the last one overlap.
+/// Stops at the first batch that cannot be read, or when nobody listens.
+fn convert_batches(
+    reader: Box<dyn arrow_array::RecordBatchReader + Send>,
+    zone: chrono_tz::Tz,
+    source: &str,
+    sender: std::sync::mpsc::SyncSender<Result<Vec<Record>, Stop>>,
+) {
+    let mut index = 0u64;
+    for batch in reader {
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => {
+                let _ = sender.send(Err(Stop::Failed(format!("cannot read `{source}`: {e}"))));
+                return;
+            }
+        };
+        for offset in (0..batch.num_rows()).step_by(SLICE) {
+            let slice = batch.slice(offset, SLICE.min(batch.num_rows() - offset));
+            let converted = crate::arrow::rows(&slice)
+                .map_err(Stop::Failed)
+                .map(|rows| {
+                    rows.into_iter()
+                        .map(|row| {
+                            index += 1;
+                            canonical(row, zone, source, index)
+                        })
+                        .collect()
+                });
+            let failed = converted.is_err();
+            if sender.send(converted).is_err() || failed {
+                return;
+            }
+        }
+    }
+}
+
+/// Rows converted at a time: a DataFrame arrives as one batch of all its
+/// rows, which would otherwise be converted whole before any is evaluated.
+const SLICE: usize = 4096;
 
 /// A JSON object through the canonical reader, located by record number.
 fn canonical(object: Map<String, Json>, zone: chrono_tz::Tz, source: &str, index: u64) -> Record {
