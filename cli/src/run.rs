@@ -344,6 +344,7 @@ pub fn execute(job: Job) -> Result<Report, Failure> {
 pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     job.options.inputs = digests(&job.events)?;
     job.options.csv = CsvSettings::of(&csv.options, csv.delimiter_given);
+    job.options.split_rules = several_cores();
     let zone = job.rules.zone(job.options.zone);
     let read_options = ReadOptions {
         zone,
@@ -371,6 +372,12 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     }
     bar.finish_and_clear();
     Ok(evaluation.finish())
+}
+
+/// Whether a second thread for half of the rules can run beside the
+/// reader: the report is the same either way.
+fn several_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
 /// The rejection of a record that could not be read; a second copy of an

@@ -9,6 +9,7 @@ mod dedup;
 mod explain;
 mod sampling;
 mod sliding;
+mod split;
 mod state;
 
 use crate::ast::Literal;
@@ -69,6 +70,9 @@ pub struct Options {
     pub csv: Option<CsvSettings>,
     /// The organisation whose logs these are, written in the report.
     pub organisation: Option<String>,
+    /// Whether every second rule is evaluated on a second thread: the same
+    /// report, sooner on two or more cores when there are many events.
+    pub split_rules: bool,
 }
 
 impl Default for Options {
@@ -87,6 +91,7 @@ impl Default for Options {
             csv: None,
             duplicates: true,
             organisation: None,
+            split_rules: false,
         }
     }
 }
@@ -105,6 +110,8 @@ pub struct Evaluation<'r> {
     span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     activity: Activity,
     windows: Windows,
+    /// The rules thread, with [`Options::split_rules`].
+    split: Option<split::Split>,
 }
 
 /// The calendar windows last used, one per calendar. Events of a month
@@ -140,7 +147,7 @@ impl<'r> Evaluation<'r> {
             .collect();
         tracing::debug!(rules = rules.planned().len(), zone = %zone.name(), "evaluation starts");
         let sampling = Sampling::new(rules, options.seed.clone());
-        Evaluation {
+        let mut evaluation = Evaluation {
             sampling,
             rules,
             zone,
@@ -157,6 +164,41 @@ impl<'r> Evaluation<'r> {
             span: None,
             activity: Activity::default(),
             windows: Windows::default(),
+            split: None,
+        };
+        if evaluation.options.split_rules && rules.planned().len() > 1 {
+            evaluation.start_split();
+        }
+        evaluation
+    }
+
+    /// Hands the rules at odd places, with their states, to a second thread.
+    fn start_split(&mut self) {
+        let helper = |place: &usize| split::on_helper(*place);
+        let places: Vec<usize> = (0..self.states.len()).filter(helper).collect();
+        let work = split::Work {
+            rules: places
+                .iter()
+                .map(|&p| self.rules.planned()[p].clone())
+                .collect(),
+            states: places
+                .iter()
+                .map(|&p| std::mem::take(&mut self.states[p]))
+                .collect(),
+            env: self.env.clone(),
+            evidence_limit: self.options.evidence_limit,
+        };
+        match split::Split::start(work) {
+            Ok(split) => self.split = Some(split),
+            Err(states) => self.put_back(states),
+        }
+    }
+
+    /// Puts the states of the rules at odd places back in their places.
+    fn put_back(&mut self, states: Vec<RuleState>) {
+        let places = (0..self.states.len()).filter(|p| split::on_helper(*p));
+        for (place, state) in places.zip(states) {
+            self.states[place] = state;
         }
     }
 
@@ -184,7 +226,11 @@ impl<'r> Evaluation<'r> {
         if self.options.duplicates && self.is_copy(event) {
             return;
         }
-        self.evaluate(event);
+        if self.evaluate(event) {
+            if let Some(split) = &mut self.split {
+                split.hand(event.clone());
+            }
+        }
     }
 
     /// The duplicate check as a stage of its own, to run on the thread that
@@ -201,19 +247,26 @@ impl<'r> Evaluation<'r> {
     /// Takes one record that has passed this evaluation's [`Screen`].
     pub fn push_screened(&mut self, record: Record) {
         match record {
-            Record::Event(event) => self.evaluate(&event),
+            Record::Event(event) => {
+                if self.evaluate(&event) {
+                    if let Some(split) = &mut self.split {
+                        split.hand(event);
+                    }
+                }
+            }
             Record::Rejected(rejection) => self.reject(&rejection),
             Record::Ignored(kind) => self.counts.ignore(kind),
         }
     }
 
-    /// Evaluates one event that is not a copy.
-    fn evaluate(&mut self, event: &Event) {
+    /// Evaluates one event that is not a copy, except the rules of the
+    /// second thread; tells whether it is in the period, for them.
+    fn evaluate(&mut self, event: &Event) -> bool {
         self.counts.read += 1;
         if let Some((start, end)) = self.period {
             if event.time < start || event.time >= end {
                 self.counts.outside_period += 1;
-                return;
+                return false;
             }
         }
         self.counts.evaluated += 1;
@@ -222,16 +275,15 @@ impl<'r> Evaluation<'r> {
         self.activity.add(local.hour(), local.weekday());
         self.sampling.offer(event, &self.env);
         let windows = &mut self.windows;
-        let limit = self.options.evidence_limit;
-        let env = &self.env;
-        for (rule, state) in self.rules.planned().iter().zip(&mut self.states) {
-            if rule.filter.as_ref().is_none_or(|f| f.matches(event, env))
-                && !excepted(rule, state, event, env)
-            {
-                state.matched += 1;
-                apply(rule, state, event, (env, limit), windows);
+        let context = (&self.env, self.options.evidence_limit);
+        let split = self.split.is_some();
+        let rules = self.rules.planned().iter().zip(&mut self.states);
+        for (place, (rule, state)) in rules.enumerate() {
+            if !(split && split::on_helper(place)) {
+                evaluate_rule(rule, state, event, context, windows);
             }
         }
+        true
     }
 
     /// Whether `event` repeats one already read; a copy is counted as
@@ -255,6 +307,10 @@ impl<'r> Evaluation<'r> {
 
     /// Ends the pass and builds the report.
     pub fn finish(mut self) -> Report {
+        if let Some(split) = self.split.take() {
+            let states = split.finish();
+            self.put_back(states);
+        }
         let states = std::mem::take(&mut self.states);
         let period = self
             .period
@@ -399,6 +455,23 @@ impl Screen {
 /// it panicked (it is changed in single, complete steps).
 fn lock(dedup: &Mutex<Dedup>) -> std::sync::MutexGuard<'_, Dedup> {
     dedup.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Evaluates one rule on `event`: its filter and exceptions, then its state.
+fn evaluate_rule(
+    rule: &PlannedRule,
+    state: &mut RuleState,
+    event: &Event,
+    context: (&Env, usize),
+    windows: &mut Windows,
+) {
+    let env = context.0;
+    if rule.filter.as_ref().is_none_or(|f| f.matches(event, env))
+        && !excepted(rule, state, event, env)
+    {
+        state.matched += 1;
+        apply(rule, state, event, context, windows);
+    }
 }
 
 /// Adds a matching event to its rule's state.

@@ -597,6 +597,44 @@ fn csv_and_json_lines_hold_the_same_events_and_give_the_same_report() {
     assert_eq!(csv_report, jsonl_report);
 }
 
+/// The standard pack over a generated month with its context: one thread,
+/// half of the rules on a second thread, and the same screened through a
+/// reader thread, give the same report.
+#[test]
+fn rules_split_over_two_threads_give_the_same_report() {
+    let month = generate(&options(5, 60, 8_000));
+    let rules = crate::RuleSet::standard().unwrap_or_else(|e| panic!("{}", e.render()));
+    let context = std::sync::Arc::new(month.context().unwrap_or_else(|e| panic!("{e}")));
+    let options = |split_rules: bool| crate::Options {
+        period: Some(Calendar::Month.first_date(options(5, 60, 8_000).month)),
+        context: Some(context.clone()),
+        seed: Some("7".to_string()),
+        split_rules,
+        ..crate::Options::default()
+    };
+    let json = |report: &crate::Report| serde_json::to_value(report).unwrap_or_default();
+
+    let one = rules.evaluate(month.events(), options(false));
+    let split = rules.evaluate(month.events(), options(true));
+    let mut evaluation = rules.evaluation(options(true));
+    let mut screen = evaluation.screen();
+    let records: crate::read::Records = Box::new(
+        month
+            .events()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(crate::read::Record::Event),
+    );
+    crate::read::ahead_with(records, "month", move |r| screen.record(r))
+        .for_each(|record| evaluation.push_screened(record));
+    let screened = evaluation.finish();
+
+    assert!(one.findings.len() > 10, "{}", one.findings.len());
+    assert!(one.rule_stats.iter().all(|s| s.matched > 0));
+    assert_eq!(json(&split), json(&one));
+    assert_eq!(json(&screened), json(&one));
+}
+
 #[test]
 fn the_folder_holds_events_csv_when_asked() {
     let dir = scratch("csv-folder");
