@@ -6,7 +6,9 @@ use chrono_tz::Tz;
 use loggvakt::codes;
 use loggvakt::read::{self, CsvOptions, Format, ReadOptions};
 use loggvakt::report::{CsvSettings, InputFile};
-use loggvakt::{Context, Field, HtmlOptions, Lang, Options, Record, Rejection, Report, RuleSet};
+use loggvakt::{
+    Context, Evaluation, Field, HtmlOptions, Lang, Options, Record, Rejection, Report, RuleSet,
+};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -341,17 +343,36 @@ pub fn execute(job: Job) -> Result<Report, Failure> {
 }
 
 /// Evaluates a job, reading CSV files as `csv` says.
-pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
-    job.options.inputs = digests(&job.events)?;
-    job.options.csv = CsvSettings::of(&csv.options, csv.delimiter_given);
-    job.options.split_rules = several_cores();
-    let zone = job.rules.zone(job.options.zone);
+pub fn execute_with(job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
+    std::thread::scope(|scope| {
+        let files = &job.events;
+        let digests = std::thread::Builder::new()
+            .name("loggvakt-digest".to_string())
+            .spawn_scoped(scope, move || digests(files))
+            .map_err(|e| Failure::input(format!("error[LV0412]: cannot start a thread: {e}")))?;
+        let mut evaluation = evaluate_files(&job, csv)?;
+        let inputs = digests
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        evaluation.set_inputs(inputs);
+        Ok(evaluation.finish())
+    })
+}
+
+/// Reads and evaluates every file of a job in turn, streaming.
+fn evaluate_files<'r>(job: &'r Job, csv: &CsvArgs) -> Result<Evaluation<'r>, Failure> {
+    let options = Options {
+        csv: CsvSettings::of(&csv.options, csv.delimiter_given),
+        split_rules: several_cores(),
+        ..job.options.clone()
+    };
+    let zone = job.rules.zone(options.zone);
     let read_options = ReadOptions {
         zone,
         csv: csv.options.clone(),
         ..ReadOptions::default()
     };
-    let mut evaluation = job.rules.evaluation(job.options.clone());
+    let mut evaluation = job.rules.evaluation(options);
     let bar = progress_bar(job.progress);
     let names = input_names(&job.events);
     for ((path, format), name) in job.events.iter().zip(&names) {
@@ -371,7 +392,7 @@ pub fn execute_with(mut job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
         }
     }
     bar.finish_and_clear();
-    Ok(evaluation.finish())
+    Ok(evaluation)
 }
 
 /// Whether a second thread for half of the rules can run beside the

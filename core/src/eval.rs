@@ -202,6 +202,13 @@ impl<'r> Evaluation<'r> {
         }
     }
 
+    /// Names the input files for the report, in place of
+    /// [`Options::inputs`]: their digests may be computed while the
+    /// events are read.
+    pub fn set_inputs(&mut self, inputs: Vec<InputFile>) {
+        self.options.inputs = inputs;
+    }
+
     /// The zone in force.
     pub fn zone(&self) -> Tz {
         self.zone
