@@ -505,14 +505,14 @@ fn apply(
         return sample(rule, state, event, env);
     }
     let groups = state.groups.entry(window.0).or_default();
-    if !groups.contains_key(key) {
-        groups.insert(key.into(), Group::default());
-    }
-    let Some(group) = groups.get_mut(key) else {
-        return;
+    let add = |group: &mut Group| {
+        group.add(window.1, event.id.as_deref(), limit);
+        group.add_event(event, &rule.aggregates, env);
     };
-    group.add(window.1, event.id.as_deref(), limit);
-    group.add_event(event, &rule.aggregates, env);
+    if let Some(group) = groups.get_mut(key) {
+        return add(group);
+    }
+    add(groups.entry(key.into()).or_default());
 }
 
 /// Whether an exception of `rule` leaves `event` out; counts it under the

@@ -173,6 +173,15 @@ impl Group {
         self.end = end;
         self.count += 1;
         let Some(id) = id else { return };
+        if self.ids.last().is_some_and(|last| **last < *id) {
+            // Logs mostly come in id order: a larger id than every kept
+            // one is appended while there is room, and is otherwise not
+            // among the smallest.
+            if self.ids.len() < limit {
+                self.ids.push(id.into());
+            }
+            return;
+        }
         let Err(at) = self.ids.binary_search_by(|probe| (**probe).cmp(id)) else {
             return;
         };
@@ -307,5 +316,17 @@ mod tests {
         assert_eq!(forward.ids, expected);
         assert_eq!(backward.ids, expected);
         assert_eq!(forward.count, 6);
+    }
+
+    #[test]
+    fn evidence_of_ids_in_log_order_keeps_the_first_and_no_repeat() {
+        let mut group = Group::default();
+        for id in ["e1", "e2", "e2", "e3", "e4", "e5"] {
+            group.add(0, Some(id), 3);
+        }
+        group.add(0, Some("e0"), 3);
+        let expected: Vec<Box<str>> = vec!["e0".into(), "e1".into(), "e2".into()];
+        assert_eq!(group.ids, expected);
+        assert_eq!(group.count, 7);
     }
 }
