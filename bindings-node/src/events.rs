@@ -44,6 +44,7 @@ impl<'r> Sink<'r> {
                 .as_ref()
                 .and_then(|c| CsvSettings::of(&c.options, c.delimiter_given)),
             context,
+            split_rules: Options::can_split_rules(),
             ..Options::default()
         };
         Sink {

@@ -1,6 +1,7 @@
-//! Arrow record batches to JSON objects, one per row, without calling
-//! Python: each column is turned into JSON values once per batch, then the
-//! rows are put together and read by the canonical reader.
+//! Arrow record batches to events (or, for context tables, to JSON
+//! objects), one per row, without calling Python: each column is turned
+//! into JSON values once per batch, then each row's values go through the
+//! canonical reader.
 //!
 //! Text, dictionary-encoded text, dates and decimals are read as text or
 //! numbers as their JSON form would be. A timestamp with a zone is an
@@ -13,14 +14,11 @@ use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, TimeUnit};
 use chrono::{DateTime, SecondsFormat};
+use chrono_tz::Tz;
+use loggvakt::Event;
+use loggvakt::read::{self, canonical::Invalid};
 use serde_json::{Map, Value as Json};
 use std::sync::Arc;
-
-/// The rows of `batch` as JSON objects; `Err` names a column of a type
-/// that has no JSON form.
-pub fn rows(batch: &RecordBatch) -> Result<Vec<Map<String, Json>>, String> {
-    rows_with(batch, false)
-}
 
 /// The rows of `batch` as JSON objects, a column of lists of text read as
 /// JSON arrays of text (the sets of a context table).
@@ -28,7 +26,40 @@ pub fn rows_with_sets(batch: &RecordBatch) -> Result<Vec<Map<String, Json>>, Str
     rows_with(batch, true)
 }
 
+/// The rows of `batch` as events, or each row's reason to be rejected:
+/// what the canonical reader makes of each row as a JSON object, without
+/// making the objects. `Err` names a column of a type that has no JSON
+/// form.
+pub fn events(batch: &RecordBatch, zone: Tz) -> Result<Vec<Result<Event, Invalid>>, String> {
+    let mut columns = columns(batch, false)?;
+    let events = (0..batch.num_rows())
+        .map(|row| {
+            let members = columns.iter_mut().map(|(name, values)| {
+                let value = values.get_mut(row).map(std::mem::take);
+                (name.as_str(), value.unwrap_or(Json::Null))
+            });
+            read::canonical::from_members(members, zone)
+        })
+        .collect();
+    Ok(events)
+}
+
 fn rows_with(batch: &RecordBatch, sets: bool) -> Result<Vec<Map<String, Json>>, String> {
+    let mut columns = columns(batch, sets)?;
+    let mut rows = Vec::with_capacity(batch.num_rows());
+    for row in 0..batch.num_rows() {
+        let mut object = Map::new();
+        for (name, values) in &mut columns {
+            let value = values.get_mut(row).map(std::mem::take);
+            object.insert(name.clone(), value.unwrap_or(Json::Null));
+        }
+        rows.push(object);
+    }
+    Ok(rows)
+}
+
+/// Each column of `batch` as its name and JSON values.
+fn columns(batch: &RecordBatch, sets: bool) -> Result<Vec<(String, Vec<Json>)>, String> {
     let schema = batch.schema();
     let mut columns = Vec::new();
     for (field, array) in schema.fields().iter().zip(batch.columns()) {
@@ -44,17 +75,7 @@ fn rows_with(batch: &RecordBatch, sets: bool) -> Result<Vec<Map<String, Json>>, 
         })?;
         columns.push((field.name().clone(), values));
     }
-
-    let mut rows = Vec::with_capacity(batch.num_rows());
-    for row in 0..batch.num_rows() {
-        let mut object = Map::new();
-        for (name, values) in &mut columns {
-            let value = values.get_mut(row).map(std::mem::take);
-            object.insert(name.clone(), value.unwrap_or(Json::Null));
-        }
-        rows.push(object);
-    }
-    Ok(rows)
+    Ok(columns)
 }
 
 /// One column as JSON values; `Err` holds its type's name.

@@ -4,9 +4,10 @@
 
 use crate::errors::{event_error, loggvakt_error};
 use crate::options::{EvaluateOptions, OnError, type_name};
+use loggvakt::read::canonical::Invalid;
 use loggvakt::read::{self, Format, Location, ReadOptions, Record, Rejection};
 use loggvakt::report::{self, InputFile};
-use loggvakt::{Evaluation, Options, Report, RuleSet, codes};
+use loggvakt::{Evaluation, Event, Options, Report, RuleSet, codes};
 use pyo3::exceptions::{PyFileNotFoundError, PyTypeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
@@ -149,6 +150,7 @@ fn core_options(options: &EvaluateOptions, inputs: Vec<InputFile>) -> Options {
             .as_ref()
             .and_then(|c| report::CsvSettings::of(&c.options, c.delimiter_given)),
         context: options.context.clone(),
+        split_rules: Options::can_split_rules(),
         ..Options::default()
     }
 }
@@ -287,13 +289,14 @@ fn convert_batches(
         };
         for offset in (0..batch.num_rows()).step_by(SLICE) {
             let slice = batch.slice(offset, SLICE.min(batch.num_rows() - offset));
-            let converted = crate::arrow::rows(&slice)
+            let converted = crate::arrow::events(&slice, zone)
                 .map_err(Stop::Failed)
-                .map(|rows| {
-                    rows.into_iter()
-                        .map(|row| {
+                .map(|events| {
+                    events
+                        .into_iter()
+                        .map(|event| {
                             index += 1;
-                            canonical(row, zone, source, index)
+                            located(event, source, index)
                         })
                         .collect()
                 });
@@ -311,7 +314,12 @@ const SLICE: usize = 4096;
 
 /// A JSON object through the canonical reader, located by record number.
 fn canonical(object: Map<String, Json>, zone: chrono_tz::Tz, source: &str, index: u64) -> Record {
-    match read::canonical::from_object(object, zone) {
+    located(read::canonical::from_object(object, zone), source, index)
+}
+
+/// An event read, or the reason it could not be, located by record number.
+fn located(event: Result<Event, Invalid>, source: &str, index: u64) -> Record {
+    match event {
         Ok(event) => Record::Event(event),
         Err(invalid) => {
             let location = Location::record(source, index);

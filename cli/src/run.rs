@@ -363,7 +363,7 @@ pub fn execute_with(job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
 fn evaluate_files<'r>(job: &'r Job, csv: &CsvArgs) -> Result<Evaluation<'r>, Failure> {
     let options = Options {
         csv: CsvSettings::of(&csv.options, csv.delimiter_given),
-        split_rules: several_cores(),
+        split_rules: Options::can_split_rules(),
         ..job.options.clone()
     };
     let zone = job.rules.zone(options.zone);
@@ -402,12 +402,6 @@ fn evaluate_files<'r>(job: &'r Job, csv: &CsvArgs) -> Result<Evaluation<'r>, Fai
 /// Records between two updates of the progress spinner: a spinner that
 /// is told of every record costs more than some rules do.
 const PROGRESS_STEP: u64 = 4096;
-
-/// Whether a second thread for half of the rules can run beside the
-/// reader: the report is the same either way.
-fn several_cores() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
 
 /// The rejection of a record that could not be read; a second copy of an
 /// event, which the duplicate check rejects, was read well.

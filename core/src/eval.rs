@@ -75,6 +75,15 @@ pub struct Options {
     pub split_rules: bool,
 }
 
+impl Options {
+    /// Whether [`split_rules`](Self::split_rules) can make a run sooner
+    /// here: the machine has more than one core. The command line and the
+    /// bindings split when it does.
+    pub fn can_split_rules() -> bool {
+        std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    }
+}
+
 impl Default for Options {
     fn default() -> Options {
         Options {
