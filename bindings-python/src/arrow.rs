@@ -33,29 +33,30 @@ pub fn rows_with_sets(batch: &RecordBatch) -> Result<Vec<Map<String, Json>>, Str
 pub fn events(batch: &RecordBatch, zone: Tz) -> Result<Vec<Result<Event, Invalid>>, String> {
     let mut columns = columns(batch, false)?;
     let events = (0..batch.num_rows())
-        .map(|row| {
-            let members = columns.iter_mut().map(|(name, values)| {
-                let value = values.get_mut(row).map(std::mem::take);
-                (name.as_str(), value.unwrap_or(Json::Null))
-            });
-            read::canonical::from_members(members, zone)
-        })
+        .map(|row| read::canonical::from_members(members(&mut columns, row), zone))
         .collect();
     Ok(events)
 }
 
 fn rows_with(batch: &RecordBatch, sets: bool) -> Result<Vec<Map<String, Json>>, String> {
     let mut columns = columns(batch, sets)?;
-    let mut rows = Vec::with_capacity(batch.num_rows());
-    for row in 0..batch.num_rows() {
-        let mut object = Map::new();
-        for (name, values) in &mut columns {
-            let value = values.get_mut(row).map(std::mem::take);
-            object.insert(name.clone(), value.unwrap_or(Json::Null));
-        }
-        rows.push(object);
-    }
+    let rows = (0..batch.num_rows())
+        .map(|row| {
+            members(&mut columns, row)
+                .map(|(name, value)| (name.to_string(), value))
+                .collect()
+        })
+        .collect();
     Ok(rows)
+}
+
+/// Row `row`'s members, column by column, each value taken out of its
+/// column.
+fn members(columns: &mut [(String, Vec<Json>)], row: usize) -> impl Iterator<Item = (&str, Json)> {
+    columns.iter_mut().map(move |(name, values)| {
+        let value = values.get_mut(row).map(std::mem::take);
+        (name.as_str(), value.unwrap_or(Json::Null))
+    })
 }
 
 /// Each column of `batch` as its name and JSON values.

@@ -346,15 +346,17 @@ pub fn execute(job: Job) -> Result<Report, Failure> {
 pub fn execute_with(job: Job, csv: &CsvArgs) -> Result<Report, Failure> {
     std::thread::scope(|scope| {
         let files = &job.events;
-        let digests = std::thread::Builder::new()
+        let beside = std::thread::Builder::new()
             .name("loggvakt-digest".to_string())
-            .spawn_scoped(scope, move || digests(files))
-            .map_err(|e| Failure::input(format!("error[LV0412]: cannot start a thread: {e}")))?;
+            .spawn_scoped(scope, move || digests(files));
         let mut evaluation = evaluate_files(&job, csv)?;
-        let inputs = digests
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-        evaluation.set_inputs(inputs);
+        let inputs = match beside {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => digests(files),
+        };
+        evaluation.set_inputs(inputs?);
         Ok(evaluation.finish())
     })
 }

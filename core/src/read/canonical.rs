@@ -53,7 +53,7 @@ pub fn from_members<'n>(
 ) -> Result<Event, Invalid> {
     let mut fields = Fields::new();
     for (name, value) in members {
-        fields.set_json(name, value);
+        fields.set_json(Cow::Borrowed(name), value);
     }
     fields.into_event(zone)
 }
@@ -103,20 +103,17 @@ impl<'a> Fields<'a> {
     fn sort(object: Map<String, Json>) -> Fields<'static> {
         let mut fields = Fields::new();
         for (name, value) in object {
-            match slot(&name) {
-                Some(slot) => fields.slots[slot] = Some(Scalar::from_json(value)),
-                None => fields.set_attribute(name, value),
-            }
+            fields.set_json(Cow::Owned(name), value);
         }
         fields
     }
 
     /// Sets the member `name` to a JSON value, as a later member of that
     /// name in a JSON object would.
-    fn set_json(&mut self, name: &str, value: Json) {
-        match slot(name) {
+    fn set_json(&mut self, name: Cow<'_, str>, value: Json) {
+        match slot(&name) {
             Some(slot) => self.slots[slot] = Some(Scalar::from_json(value)),
-            None => self.set_attribute(name.to_string(), value),
+            None => self.set_attribute(name.into_owned(), value),
         }
     }
 
